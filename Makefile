@@ -1,0 +1,33 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit screenshots bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Creates the environment, migrates the default database, loads demo data if it is empty, starts the app.
+run: $(STAMP)
+	$(BIN)/returns-desk demo load --if-empty
+	$(BIN)/returns-desk
+
+# Lint, type check and the whole test suite (Qt offscreen).
+test: $(STAMP)
+	$(BIN)/ruff check app ui tests bench scripts
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_screenshots.py
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,130 @@
+"""Layered station configuration: defaults < system file < user file < environment < command line.
+
+Files are TOML with the same keys as `Settings`. The system file is where IT's installer writes the site
+configuration; the user file is for one station's own tweaks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from app.errors import ConfigError
+
+APP_NAME = "ReturnsDesk"
+ENV_PREFIX = "RETURNS_DESK_"
+STATION_ID_PATTERN = re.compile(r"^[A-Z0-9]{2,6}$")
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'returns-desk.db'}"
+
+
+def system_config_file() -> Path:
+    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "station.toml"
+
+
+def user_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "station.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    station_id: str = "D01"
+    db: str = field(default_factory=default_db_url)
+    # Pattern an RMA label matches; the default fits the demo data ("RMA" + 6 or more digits).
+    rma_pattern: str = r"^RMA\d{6,}$"
+    # Pattern of an operator badge.
+    badge_pattern: str = r"^B\d{4,}$"
+    # A wedge scan ends with one of these keys.
+    scan_terminators: str = "enter,tab"
+    # Keys of a scanner arrive faster than this many milliseconds apart; a person types slower.
+    burst_gap_ms: int = 40
+    sound: bool = True
+    # Extra folders searched before the shipped resources (site-specific rules and checklists).
+    rules_dir: str = ""
+    checklists_dir: str = ""
+
+    def with_overrides(self, values: dict[str, Any], source: str) -> Settings:
+        known = {f.name: f for f in fields(self)}
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"{source}: unknown setting '{key}'. Known settings: {', '.join(known)}.")
+            default = getattr(Settings, key, None) if key != "db" else ""
+            expected = type(default) if default is not None else str
+            try:
+                clean[key] = _coerce(value, expected)
+            except ValueError as exc:
+                raise ConfigError(f"{source}: setting '{key}': {exc}") from None
+        result = replace(self, **clean)
+        result.validate(source)
+        return result
+
+    def validate(self, source: str = "configuration") -> None:
+        if not STATION_ID_PATTERN.match(self.station_id):
+            raise ConfigError(
+                f"{source}: station_id '{self.station_id}' must be 2 to 6 capital letters or digits, e.g. D01."
+            )
+        for name in ("rma_pattern", "badge_pattern"):
+            try:
+                re.compile(getattr(self, name))
+            except re.error as exc:
+                raise ConfigError(f"{source}: {name} is not a valid pattern: {exc}") from None
+
+
+def _coerce(value: Any, expected: type) -> Any:
+    if expected is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"expected yes/no, got '{value}'")
+    if expected is int:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"expected a whole number, got '{value}'") from None
+    return str(value)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file or remove it.") from None
+
+
+def load_settings(
+    cli: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    system_file: Path | None = None,
+    user_file: Path | None = None,
+) -> Settings:
+    settings = Settings()
+    for path in (system_file or system_config_file(), user_file or user_config_file()):
+        if path.is_file():
+            settings = settings.with_overrides(_read_toml(path), str(path))
+    env = dict(os.environ) if env is None else env
+    from_env = {
+        f.name: env[ENV_PREFIX + f.name.upper()] for f in fields(Settings) if ENV_PREFIX + f.name.upper() in env
+    }
+    if from_env:
+        settings = settings.with_overrides(from_env, "environment")
+    if cli:
+        settings = settings.with_overrides({k: v for k, v in cli.items() if v is not None}, "command line")
+    return settings

@@ -1,0 +1,1 @@
+"""Storage: typed SQLAlchemy models, the engine factory, units of work and Alembic migrations."""

@@ -1,0 +1,199 @@
+"""SQLAlchemy 2 typed models of the core tables (see DESIGN.md, "Data model").
+
+Money is stored in cents (integers) so totals add up exactly on every engine. Times are UTC.
+GTINs are stored normalised to 14 digits so an EAN-13, a UPC-A and a GTIN-14 of the same item match.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names: Alembic batch mode on SQLite and the other engines need them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every engine (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        # MariaDB/MySQL DATETIME has no zone: store naive UTC there and on SQLite.
+        return value.replace(tzinfo=None) if dialect.name in ("sqlite", "mysql", "mariadb") else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+class Product(Base):
+    __tablename__ = "product"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
+    description: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(40))
+    unit_value_cents: Mapped[int] = mapped_column(Integer, default=0)
+    weight_g: Mapped[int | None] = mapped_column(Integer)
+    vendor: Mapped[str] = mapped_column(String(80), default="")
+    # Vendor takes defective units back for credit (return to vendor).
+    vendor_rtv: Mapped[bool] = mapped_column(Boolean, default=False)
+    warranty_days: Mapped[int] = mapped_column(Integer, default=0)
+    serialized: Mapped[bool] = mapped_column(Boolean, default=False)
+    hazmat: Mapped[bool] = mapped_column(Boolean, default=False)
+    data_bearing: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Rma(Base):
+    __tablename__ = "rma"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma_number: Mapped[str] = mapped_column(String(40), unique=True)
+    order_number: Mapped[str] = mapped_column(String(40), default="")
+    customer_ref: Mapped[str] = mapped_column(String(80), default="")
+    order_date: Mapped[date | None] = mapped_column(Date)
+    return_window_days: Mapped[int] = mapped_column(Integer, default=30)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[RmaLine]] = relationship(back_populates="rma", order_by="RmaLine.line_no")
+
+
+class RmaLine(Base):
+    __tablename__ = "rma_line"
+    __table_args__ = (UniqueConstraint("rma_id", "line_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma_id: Mapped[int] = mapped_column(ForeignKey("rma.id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    qty: Mapped[int] = mapped_column(Integer, default=1)
+    expected_serial: Mapped[str | None] = mapped_column(String(64))
+    claimed_reason: Mapped[str] = mapped_column(String(40), default="")
+
+    rma: Mapped[Rma] = relationship(back_populates="lines")
+
+
+class Operator(Base):
+    __tablename__ = "operator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    badge: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))  # worker | supervisor | admin
+    # scrypt hash in a self-describing string; NULL until the operator sets a PIN at first sign-in.
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class StationCounter(Base):
+    """The next LPN sequence number of one station, bumped in the finalize transaction."""
+
+    __tablename__ = "station_counter"
+
+    station_id: Mapped[str] = mapped_column(String(6), primary_key=True)
+    next_lpn: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReturnItem(Base):
+    """One graded unit. A draft while the checklist is open; final once confirmed; voided with a reason."""
+
+    __tablename__ = "return_item"
+    __table_args__ = (
+        Index("ix_return_item_station_status", "station_id", "status"),
+        Index("ix_return_item_finalized_at", "finalized_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    lpn: Mapped[str | None] = mapped_column(String(32), unique=True)
+    station_id: Mapped[str] = mapped_column(String(6))
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"))
+    scanned_code: Mapped[str] = mapped_column(String(200))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
+    rma_line_id: Mapped[int | None] = mapped_column(ForeignKey("rma_line.id"), index=True)
+    # Captured by the worker when the barcode is not in the catalog.
+    unknown_description: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(40))
+    serial: Mapped[str | None] = mapped_column(String(64), index=True)
+    lot: Mapped[str | None] = mapped_column(String(40))
+    expiry: Mapped[date | None] = mapped_column(Date)
+    checklist_id: Mapped[str] = mapped_column(String(40))
+    checklist_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    answer_order: Mapped[list[Any]] = mapped_column(default=list)
+    claimed_reason: Mapped[str] = mapped_column(String(40), default="")
+    found_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    flags: Mapped[list[Any]] = mapped_column(default=list)
+    grade: Mapped[str | None] = mapped_column(String(10))
+    disposition: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[int | None] = mapped_column(Integer)
+    # The rules that decided grade and disposition: [{"id": ..., "why": ...}, ...]
+    grade_rules: Mapped[list[Any]] = mapped_column(default=list)
+    disposition_rules: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | final | voided
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    finalized_at: Mapped[datetime | None] = mapped_column()
+    voided_at: Mapped[datetime | None] = mapped_column()
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AuditEvent(Base):
+    """Append-only: who did what to which item, when, with the state before and after."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    station_id: Mapped[str] = mapped_column(String(6))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,64 @@
+"""Typed errors of the core. Each says what is wrong and what to do, in words a dock worker or IT reads.
+
+The UI shows `str(error)` in one place; the CLI prints it and exits non-zero.
+"""
+
+from __future__ import annotations
+
+
+class ReturnsDeskError(Exception):
+    """Base class: the message is meant for a person."""
+
+
+class ConfigError(ReturnsDeskError):
+    pass
+
+
+class RulesError(ReturnsDeskError):
+    """A rules or checklist file is malformed. Names the file, the key path or line, and the problem."""
+
+    def __init__(self, file: str, where: str, problem: str) -> None:
+        self.file = file
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{file}: {where}: {problem}")
+
+
+class ImportRowError(ReturnsDeskError):
+    """A CSV row could not be imported."""
+
+    def __init__(self, file: str, row: int, column: str | None, problem: str) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        self.problem = problem
+        col = f", column '{column}'" if column else ""
+        super().__init__(f"{file}, row {row}{col}: {problem}")
+
+
+class SignInError(ReturnsDeskError):
+    pass
+
+
+class PermissionDenied(ReturnsDeskError):
+    pass
+
+
+class NotFound(ReturnsDeskError):
+    pass
+
+
+class DuplicateUnit(ReturnsDeskError):
+    """The same physical unit was scanned again; carries the LPN it already has."""
+
+    def __init__(self, message: str, lpn: str) -> None:
+        self.lpn = lpn
+        super().__init__(message)
+
+
+class InvalidState(ReturnsDeskError):
+    pass
+
+
+class DatabaseUnavailable(ReturnsDeskError):
+    pass
