@@ -111,7 +111,7 @@ class RmaLine(Base):
     line_no: Mapped[int] = mapped_column(Integer)
     sku: Mapped[str] = mapped_column(String(64), index=True)
     qty: Mapped[int] = mapped_column(Integer, default=1)
-    expected_serial: Mapped[str | None] = mapped_column(String(64))
+    expected_serial: Mapped[str | None] = mapped_column(String(64), index=True)
     claimed_reason: Mapped[str] = mapped_column(String(40), default="")
 
     rma: Mapped[Rma] = relationship(back_populates="lines")
@@ -155,6 +155,8 @@ class ReturnItem(Base):
     scanned_code: Mapped[str] = mapped_column(String(200))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
     rma_line_id: Mapped[int | None] = mapped_column(ForeignKey("rma_line.id"), index=True)
+    # The RMA scanned with the item, kept even when the item is not on it (wrong item returned).
+    rma_number: Mapped[str | None] = mapped_column(String(40))
     # Captured by the worker when the barcode is not in the catalog.
     unknown_description: Mapped[str | None] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(40))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-22 06:36:43.704724
+Create Date: 2026-11-22 06:39:32.942837
 """
 from alembic import op
 import sqlalchemy as sa
@@ -92,6 +92,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('rma_id', 'line_no', name=op.f('uq_rma_line_rma_id'))
     )
     with op.batch_alter_table('rma_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rma_line_expected_serial'), ['expected_serial'], unique=False)
         batch_op.create_index(batch_op.f('ix_rma_line_rma_id'), ['rma_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rma_line_sku'), ['sku'], unique=False)
 
@@ -103,6 +104,7 @@ def upgrade() -> None:
     sa.Column('scanned_code', sa.String(length=200), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=True),
     sa.Column('rma_line_id', sa.Integer(), nullable=True),
+    sa.Column('rma_number', sa.String(length=40), nullable=True),
     sa.Column('unknown_description', sa.String(length=200), nullable=True),
     sa.Column('category', sa.String(length=40), nullable=False),
     sa.Column('serial', sa.String(length=64), nullable=True),
@@ -156,6 +158,7 @@ def downgrade() -> None:
     with op.batch_alter_table('rma_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rma_line_sku'))
         batch_op.drop_index(batch_op.f('ix_rma_line_rma_id'))
+        batch_op.drop_index(batch_op.f('ix_rma_line_expected_serial'))
 
     op.drop_table('rma_line')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:

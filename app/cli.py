@@ -1,0 +1,116 @@
+"""`returns-desk`: with no subcommand it starts the station GUI; every core job is also a subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+from app.config import Settings, load_settings
+from app.errors import ReturnsDeskError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="returns-desk", description="Returns grading station.")
+    parser.add_argument("--version", action="version", version=f"returns-desk {__version__}")
+    parser.add_argument("--db", help="database URL (default: SQLite file in the user data folder; "
+                        "env RETURNS_DESK_DB)")
+    parser.add_argument("--station", dest="station_id", help="station id, e.g. D01 (env RETURNS_DESK_STATION_ID)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="apply schema migrations")
+
+    demo = sub.add_parser("demo", help="demo data")
+    demo_sub = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
+    load = demo_sub.add_parser("load", help="load the demo catalog, RMAs, operators and graded history")
+    load.add_argument("--if-empty", action="store_true", help="do nothing when the database has products")
+
+    imp = sub.add_parser("import", help="import a CSV file (formats: docs/csv-formats.md)")
+    imp.add_argument("kind", choices=["catalog", "rmas", "operators"])
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
+
+    rules = sub.add_parser("rules", help="grading and disposition rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    rules_sub.add_parser("check", help="check rules and checklists, and run their examples")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(cli={"db": args.db, "station_id": args.station_id})
+        if args.command is None:
+            from ui.main import run_gui  # Qt is loaded only for the GUI
+
+            return run_gui(settings)
+        return _run_command(args, settings)
+    except ReturnsDeskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "rules":
+        return _rules_check(settings)
+    from app.db import migrate
+    from app.db.uow import Database
+
+    db = Database(settings.db)
+    try:
+        if args.command == "db":
+            ran = migrate.ensure_current(db)
+            print(f"{db.description}: {'upgraded to' if ran else 'already at'} {migrate.HEAD_REVISION}")
+            return 0
+        migrate.ensure_current(db)
+        if args.command == "demo":
+            from app.demo_history import load_demo
+
+            summary = load_demo(db, settings, only_if_empty=args.if_empty)
+            print(summary)
+            return 0
+        if args.command == "import":
+            return _import(db, args.kind, args.file, args.skip_bad)
+    finally:
+        db.dispose()
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def _import(db: object, kind: str, path: Path, skip_bad: bool) -> int:
+    from app.importing import catalog, operators, rmas
+
+    importer = {"catalog": catalog.import_catalog, "rmas": rmas.import_rmas, "operators": operators.import_operators}
+    if not path.is_file():
+        print(f"error: {path} does not exist or is not a file.", file=sys.stderr)
+        return 2
+    report = importer[kind](db, path, skip_bad=skip_bad)  # type: ignore[operator]
+    print(f"{report.file}: {report.inserted} new, {report.updated} updated, {report.unchanged} unchanged, "
+          f"{len(report.skipped)} skipped")
+    for problem in report.skipped:
+        print(f"  skipped: {problem}")
+    return 1 if report.skipped else 0
+
+
+def _rules_check(settings: Settings) -> int:
+    from app.domain.rules_check import check_all
+
+    problems = check_all(_opt_path(settings.rules_dir), _opt_path(settings.checklists_dir))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s): the station will not start until they are fixed.")
+        return 1
+    print("Rules and checklists are valid; every example gives its expected result.")
+    return 0
+
+
+def _opt_path(value: str) -> Path | None:
+    return Path(value) if value else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""`returns-desk demo load`: the demo catalog, RMAs and operators, plus a few days of graded history made
+by driving the real intake services, so every later screen, label and report has real records to show."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.config import Settings
+from app.db.models import Operator, Product, ReturnItem, Rma
+from app.db.uow import Database, UnitOfWork
+from app.demo import load_demo_master_data
+from app.domain import checklist as cl
+from app.domain.rules_check import load_configuration
+from app.errors import DuplicateUnit
+from app.scanning.classify import Scan, ScanKind
+from app.services import finalize as fin
+from app.services import intake
+from app.services.context import FixedClock, StationContext
+from app.services.views import OperatorView, operator_view
+
+HISTORY_ITEMS = 320
+HISTORY_DAYS = 4
+HISTORY_STATIONS = ("D01", "D02")
+# Half the demo RMAs are left unreceived so a newcomer has RMAs to scan.
+RMA_SHARE_RECEIVED = 0.5
+
+
+def load_demo(db: Database, settings: Settings, only_if_empty: bool = False, today: date | None = None) -> str:
+    with db.unit_of_work() as uow:
+        products = uow.session.scalar(select(func.count()).select_from(Product)) or 0
+    if only_if_empty and products:
+        return f"{db.description} already has {products} products: demo data not loaded."
+    summary = load_demo_master_data(db)
+    made = make_history(db, settings, today or date.today())
+    return (f"Demo data loaded into {db.description}: {summary}; {made} graded items of history. "
+            "Sign in with badge B1001 and PIN 1111 (worker).")
+
+
+def make_history(db: Database, settings: Settings, today: date, count: int = HISTORY_ITEMS, seed: int = 7) -> int:
+    """Grade `count` items spread over the last few working days. Idempotent: skips if history exists."""
+    rng = random.Random(seed)
+    configuration = load_configuration()
+    with db.unit_of_work() as uow:
+        if uow.session.scalar(select(func.count()).select_from(ReturnItem).where(ReturnItem.status == "final")):
+            return 0
+        operators = [operator_view(o) for o in uow.session.scalars(select(Operator).order_by(Operator.id))]
+        products = list(uow.session.scalars(select(Product).order_by(Product.id)))
+        rmas = list(uow.session.scalars(select(Rma).order_by(Rma.id)))
+        by_sku = {p.sku: p for p in products}
+        rma_jobs = [(rma.rma_number, by_sku[line.sku], line.expected_serial)
+                    for rma in rmas[: int(len(rmas) * RMA_SHARE_RECEIVED)] for line in rma.lines
+                    if line.sku in by_sku]
+    graders = [o for o in operators if o.role != "admin"] or operators
+    made = 0
+    for index in range(count):
+        day = today - timedelta(days=HISTORY_DAYS - index * HISTORY_DAYS // count)
+        at = datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + timedelta(seconds=(index % 80) * 290
+                                                                               + rng.randint(0, 120))
+        ctx = StationContext(rng.choice(HISTORY_STATIONS), configuration, settings.rma_pattern,
+                             settings.badge_pattern, clock=FixedClock(at), local_today=lambda d=day: d)
+        if index < len(rma_jobs):
+            rma_number, product, serial = rma_jobs[index]
+        else:
+            rma_number, product, serial = None, rng.choice(products), None
+        if product.serialized and not serial:
+            serial = f"SN{rng.randrange(16**8):08X}"
+        code = product.gtin or product.sku
+        scan = Scan(code, ScanKind.PRODUCT, code, gtin=product.gtin)
+        try:
+            with db.unit_of_work() as uow:
+                _grade_one(uow, ctx, rng.choice(graders), scan, rma_number, serial, rng)
+            made += 1
+        except DuplicateUnit:
+            continue
+    return made
+
+
+def _grade_one(
+    uow: UnitOfWork, ctx: StationContext, operator: OperatorView, scan: Scan, rma_number: str | None,
+    serial: str | None, rng: random.Random,
+) -> None:
+    item = intake.start_intake(uow, ctx, operator, scan, rma_number)
+    assert not isinstance(item, intake.UnknownProduct)
+    if serial:
+        # One in twenty serials differs from the RMA's, as a fraud or a mix-up would.
+        item = intake.set_serial(uow, ctx, item.id, serial if rng.random() > 0.05 else serial[::-1])
+    template = intake.template_of(ctx, item)
+    while (question := cl.next_question(template, item.answers)) is not None:
+        item = intake.answer(uow, ctx, item.id, question.id, _plausible_answer(question, rng))
+    fin.finalize(uow, ctx, operator, item.id)
+
+
+def _plausible_answer(question: cl.Question, rng: random.Random) -> str:
+    """Most returns are fine: favour the first (best) option, with a long tail of problems."""
+    if question.kind == "number":
+        low = question.minimum if question.minimum is not None else 0
+        high = question.maximum if question.maximum is not None else 100
+        return str(int(max(low, high - abs(rng.gauss(0, (high - low) / 6)))))
+    weights = [6] + [1] * (len(question.options) - 1)
+    return str(rng.choices(question.options, weights=weights)[0].key)

@@ -1,0 +1,1 @@
+"""Scanner input: burst decoding (no Qt), serial readers, and understanding what a scan is."""

@@ -1,0 +1,95 @@
+"""The station's services bound to its database and context: each call is one unit of work.
+
+This is what the UI calls (always from the background DB thread) and what tests and benchmarks drive.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from app.db.uow import Database
+from app.scanning.classify import Scan, classify_scan
+from app.services import finalize as fin
+from app.services import intake, operators
+from app.services.context import StationContext
+from app.services.views import ItemView, OperatorView
+
+
+class Desk:
+    def __init__(self, db: Database, ctx: StationContext) -> None:
+        self.db = db
+        self.ctx = ctx
+
+    def classify(self, raw: str) -> Scan:
+        return classify_scan(raw, self.ctx.rma_pattern, self.ctx.badge_pattern)
+
+    # Sign-in
+    def look_up_badge(self, badge: str) -> operators.BadgeStatus:
+        with self.db.unit_of_work() as uow:
+            return operators.look_up_badge(uow, badge)
+
+    def sign_in(self, badge: str, pin: str) -> OperatorView:
+        with self.db.unit_of_work() as uow:
+            return operators.sign_in(uow, self.ctx, badge, pin)
+
+    def set_first_pin(self, badge: str, pin: str) -> OperatorView:
+        with self.db.unit_of_work() as uow:
+            return operators.set_first_pin(uow, self.ctx, badge, pin)
+
+    # Intake
+    def open_draft(self) -> ItemView | None:
+        with self.db.unit_of_work() as uow:
+            return intake.find_open_draft(uow, self.ctx)
+
+    def start_intake(
+        self, operator: OperatorView, scan: Scan, rma_number: str | None = None
+    ) -> ItemView | intake.UnknownProduct:
+        with self.db.unit_of_work() as uow:
+            return intake.start_intake(uow, self.ctx, operator, scan, rma_number)
+
+    def start_unknown_intake(
+        self, operator: OperatorView, scan: Scan, description: str, category: str, rma_number: str | None = None
+    ) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return intake.start_unknown_intake(uow, self.ctx, operator, scan, description, category, rma_number)
+
+    def find_by_lpn(self, lpn: str) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return intake.find_by_lpn(uow, lpn)
+
+    def check_rma(self, rma_number: str) -> str:
+        with self.db.unit_of_work() as uow:
+            return intake.find_rma(uow, rma_number).rma_number
+
+    def attach_rma(self, item_id: uuid.UUID, rma_number: str) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return intake.attach_rma(uow, self.ctx, item_id, rma_number)
+
+    def set_serial(self, item_id: uuid.UUID, serial: str) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return intake.set_serial(uow, self.ctx, item_id, serial)
+
+    def answer(self, item_id: uuid.UUID, question_id: str, raw: str) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return intake.answer(uow, self.ctx, item_id, question_id, raw)
+
+    def undo_answer(self, item_id: uuid.UUID) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return intake.undo_answer(uow, self.ctx, item_id)
+
+    def cancel_draft(self, operator: OperatorView, item_id: uuid.UUID) -> None:
+        with self.db.unit_of_work() as uow:
+            intake.cancel_draft(uow, self.ctx, operator, item_id)
+
+    # Decision
+    def preview(self, item_id: uuid.UUID) -> fin.Decision:
+        with self.db.unit_of_work() as uow:
+            return fin.preview_decision(uow, self.ctx, item_id)
+
+    def finalize(self, operator: OperatorView, item_id: uuid.UUID) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return fin.finalize(uow, self.ctx, operator, item_id)
+
+    def void_item(self, operator: OperatorView, item_id: uuid.UUID, reason_code: str, note: str = "") -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return fin.void_item(uow, self.ctx, operator, item_id, reason_code, note)

@@ -1,0 +1,1 @@
+"""The PySide6 station UI. Depends on `app`, never the reverse."""

@@ -1,0 +1,49 @@
+"""Start the station: settings → database (migrated) → rules (checked) → window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from app.config import Settings, data_dir
+from app.db import migrate
+from app.db.uow import Database
+from app.domain.rules_check import load_configuration
+from app.errors import ReturnsDeskError
+from app.services.context import StationContext
+from app.services.desk import Desk
+
+
+def build_desk(settings: Settings) -> Desk:
+    db = Database(settings.db)
+    migrate.ensure_current(db)
+    configuration = load_configuration(
+        Path(settings.rules_dir) if settings.rules_dir else None,
+        Path(settings.checklists_dir) if settings.checklists_dir else None,
+    )
+    ctx = StationContext(settings.station_id, configuration, settings.rma_pattern, settings.badge_pattern)
+    return Desk(db, ctx)
+
+
+def run_gui(settings: Settings) -> int:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui.main_window import MainWindow
+
+    log_dir = data_dir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(filename=log_dir / "returns-desk.log", level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv)
+    try:
+        desk = build_desk(settings)
+    except ReturnsDeskError as exc:
+        # Never start half-configured: say what is wrong and stop.
+        QMessageBox.critical(None, "Returns Desk cannot start", f"{exc}\n\nThe station did not start.")
+        return 2
+    window = MainWindow(desk, settings)
+    window.show()
+    code = app.exec()
+    desk.db.dispose()
+    return int(code)

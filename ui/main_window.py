@@ -1,0 +1,70 @@
+"""The window: a stack of screens and the status bar. Screens own their logic (no god window)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
+
+from app.config import Settings
+from app.services.desk import Desk
+from app.services.views import OperatorView
+from ui.background import BackgroundOps
+from ui.feedback import Feedback
+from ui.screens.sign_in import SignInController, SignInView
+from ui.screens.station_controller import StationController
+from ui.screens.station_view import StationView
+from ui.theme import STYLESHEET
+from ui.wedge_input import WedgeInput
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, desk: Desk, settings: Settings) -> None:
+        super().__init__()
+        self.setWindowTitle(f"Returns Desk — station {settings.station_id}")
+        self.setStyleSheet(STYLESHEET)
+        self.resize(1280, 900)
+        self.desk = desk
+        self.ops = BackgroundOps(on_error=lambda e: None, parent=self)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+
+        self.sign_in_view = SignInView(settings.station_id)
+        self.sign_in = SignInController(self.sign_in_view, desk, self.ops)
+        self.station_view = StationView()
+        wedge = WedgeInput(settings.burst_gap_ms, settings.scan_terminators, self)
+        self.station = StationController(self.station_view, desk, self.ops, wedge,
+                                         Feedback(self.station_view, settings.sound))
+        self.stack.addWidget(self.sign_in_view)
+        self.stack.addWidget(self.station_view)
+
+        self.operator_label = QLabel("Not signed in")
+        self.save_label = QLabel("")
+        status = self.statusBar()
+        status.addWidget(self.operator_label)
+        status.addWidget(QLabel(f"Station {settings.station_id}"))
+        status.addWidget(QLabel(desk.db.description))
+        status.addPermanentWidget(self.save_label)
+
+        self.sign_in.signed_in.connect(self._signed_in)
+        self.station.sign_out_requested.connect(self._sign_out)
+        self.station.saved.connect(self._saved)
+        self.stack.setCurrentWidget(self.sign_in_view)
+        self.sign_in_view.field.setFocus()
+
+    def _signed_in(self, operator: OperatorView) -> None:
+        self.operator_label.setText(f"{operator.name} ({operator.role})")
+        self.stack.setCurrentWidget(self.station_view)
+        self.station.start(operator)
+
+    def _sign_out(self) -> None:
+        self.operator_label.setText("Not signed in")
+        self.sign_in.reset()
+        self.stack.setCurrentWidget(self.sign_in_view)
+
+    def _saved(self, at: datetime) -> None:
+        self.save_label.setText(f"Last save {at:%H:%M:%S}")
+
+    def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        self.ops.shutdown()
+        super().closeEvent(event)
