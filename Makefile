@@ -27,7 +27,7 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_screenshots.py
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run_all
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_station
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

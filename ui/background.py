@@ -48,7 +48,8 @@ class BackgroundOps(QObject):
             try:
                 result = fn()
             except Exception as exc:  # every error reaches the one place that shows errors
-                self._deliver.emit(lambda: self._finish(lambda: failure(exc), False))
+                error = exc  # `exc` is unbound after the except block; the callback runs later
+                self._deliver.emit(lambda: self._finish(lambda: failure(error), False))
                 return
             self._deliver.emit(lambda: self._finish(lambda: on_success(result), writes))
 

@@ -14,6 +14,10 @@ class Feedback:
     def __init__(self, target: QWidget, sound: bool) -> None:
         self._target = target
         self._sound = sound
+        # Owned by the target, so a flash still running when the window closes dies with it.
+        self._unflash = QTimer(target)
+        self._unflash.setSingleShot(True)
+        self._unflash.timeout.connect(lambda: target.setStyleSheet(""))
         self.last: str | None = None  # "good" | "bad", for tests and screenshots
 
     def good(self) -> None:
@@ -28,8 +32,8 @@ class Feedback:
         if self._sound:
             # Two beeps: a worker tells a rejected scan from a good one without looking.
             QApplication.beep()
-            QTimer.singleShot(180, QApplication.beep)
+            QTimer.singleShot(180, self._target, QApplication.beep)
 
     def _flash(self, colour: str) -> None:
         self._target.setStyleSheet(f"#flashFrame {{ border: 12px solid {colour}; }}")
-        QTimer.singleShot(self.FLASH_MS, lambda: self._target.setStyleSheet(""))
+        self._unflash.start(self.FLASH_MS)

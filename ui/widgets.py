@@ -28,6 +28,7 @@ def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
         item = layout.takeAt(0)
         widget = item.widget()
         if widget is not None:
+            widget.hide()  # gone from the screen now, freed at the next event loop turn
             widget.deleteLater()
         elif item.layout() is not None:
             clear_layout(item.layout())  # type: ignore[arg-type]

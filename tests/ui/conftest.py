@@ -78,8 +78,9 @@ class Station:
         return self.view.banner.text() if self.view.banner.isVisible() else ""
 
     def texts(self) -> str:
-        from PySide6.QtWidgets import QLabel
+        from PySide6.QtWidgets import QApplication, QLabel
 
+        QApplication.processEvents()  # widgets added to a shown layout appear at the next event loop turn
         return "\n".join(w.text() for w in self.view.findChildren(QLabel) if w.isVisible())
 
 

@@ -162,10 +162,11 @@ def test_draft_is_offered_back_after_the_app_was_closed(make_station, desk, db, 
     first = make_station()
     first.sign_in()
     first.scan(product_where(db, serialized=False).gtin)
-    first.press("1")
+    first.press("2")  # not sealed: the inspection follows
     first.press("1")
     answered = dict(first.controller.item.answers)
     question = first.controller._question()
+    assert len(answered) == 2 and question is not None
     first.window.close()  # the app goes away mid-checklist
 
     # A new process: a new window on a new connection to the same file.

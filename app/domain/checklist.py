@@ -1,0 +1,399 @@
+"""Checklist templates (resources/checklists/*.toml) and the logic of answering one.
+
+Answers are a mapping question id → Answer (an option value, or a number). Which questions are asked depends
+on the answers so far: an answer's effects may `skip` later questions or `ask` later questions marked
+`only_if_asked`. Everything is recomputed from the answers, so removing the last answer (Backspace)
+restores the earlier state with no bookkeeping. The file format is described in the header of
+resources/checklists/general.toml.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.domain.conditions import (
+    RulesFile,
+    TableReader,
+    parse_toml,
+    shipped_and_override_files,
+)
+from app.domain.vocab import CATEGORIES, FLAGS, FOUND_REASONS
+from app.errors import RulesError
+
+Answer = str | int | float
+
+KINDS = ("yes_no", "choice", "number")
+CHECKLIST_PACKAGE = "resources.checklists"
+MAX_OPTIONS = 9
+
+
+@dataclass(frozen=True)
+class Effects:
+    penalty: int = 0  # points off a score that starts at 100
+    reasons: tuple[str, ...] = ()  # FOUND_REASONS codes
+    flags: tuple[str, ...] = ()  # FLAGS codes
+    skip: tuple[str, ...] = ()  # question ids not asked after this answer
+    ask: tuple[str, ...] = ()  # ids of `only_if_asked` questions this answer turns on
+    why: str = ""  # short words for the penalty on the slip ("Screen cracked"); "" = question + answer
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    key: int  # the number key (1..9) that picks it
+    effects: Effects
+
+
+@dataclass(frozen=True)
+class NumberBand:
+    below: float  # applies when answer < below (the lowest matching band only)
+    effects: Effects
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    help: str
+    kind: str  # "yes_no" | "choice" | "number"
+    options: tuple[Option, ...] = ()
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    bands: tuple[NumberBand, ...] = ()
+    only_if_asked: bool = False
+
+
+@dataclass(frozen=True)
+class ChecklistTemplate:
+    id: str
+    version: int
+    category: str
+    title: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class ChecklistOutcome:
+    penalty: int
+    reasons: tuple[str, ...]
+    flags: tuple[str, ...]
+    details: tuple[tuple[str, str, int], ...]  # (question text, answer label, penalty) for the summary/slip
+    # (rule id, short words, points) for each penalising answer, e.g.
+    # ("electronics.screen_cracked", "Screen cracked", 40); grading turns them into fired rules.
+    penalties: tuple[tuple[str, str, int], ...] = ()
+
+
+# --- loading ---------------------------------------------------------------------------------------------
+
+
+def load_checklists(extra_dir: Path | None = None) -> dict[str, ChecklistTemplate]:
+    """Every category's checklist, keyed by category. RulesError on the first problem."""
+    templates, problems = _load_all(extra_dir, stop_at_first=True)
+    assert not problems
+    return templates
+
+
+def check_checklists(extra_dir: Path | None = None) -> list[RulesError]:
+    """Every problem found (one per file at most), for `rules_check.check_all`."""
+    try:
+        return _load_all(extra_dir, stop_at_first=False)[1]
+    except RulesError as exc:  # the override folder itself is wrong
+        return [exc]
+
+
+def _load_all(
+    extra_dir: Path | None, *, stop_at_first: bool
+) -> tuple[dict[str, ChecklistTemplate], list[RulesError]]:
+    templates: dict[str, ChecklistTemplate] = {}
+    where_from: dict[str, str] = {}
+    problems: list[RulesError] = []
+
+    def problem(error: RulesError) -> None:
+        if stop_at_first:
+            raise error
+        problems.append(error)
+
+    for source in shipped_and_override_files(CHECKLIST_PACKAGE, extra_dir).values():
+        try:
+            template = load_checklist_file(source)
+        except RulesError as exc:
+            problem(exc)
+            continue
+        if template.category in templates:
+            problem(
+                RulesError(
+                    source.name,
+                    "category",
+                    f"category '{template.category}' already has a checklist in"
+                    f" {where_from[template.category]}; to replace a shipped checklist,"
+                    " give the override file the same name",
+                )
+            )
+            continue
+        templates[template.category] = template
+        where_from[template.category] = source.name
+    for category in CATEGORIES:
+        if category not in templates and not problems:
+            problem(RulesError("checklists", f"category '{category}'", "has no checklist file"))
+    return templates, problems
+
+
+def load_checklist_file(source: RulesFile) -> ChecklistTemplate:
+    top = TableReader(source.name, "", parse_toml(source))
+    template_id = top.identifier("id")
+    version = top.integer("version", minimum=1)
+    category = top.text("category")
+    if category not in CATEGORIES:
+        raise top.error("category", f"'{category}' is not a category; use one of: {', '.join(CATEGORIES)}")
+    title = top.text("title")
+    question_tables = top.tables("questions")
+    top.finish()
+    if not question_tables:
+        raise top.error("questions", "a checklist needs at least one question")
+    questions = [_question(t) for t in question_tables]
+
+    seen: set[str] = set()
+    for table, question in zip(question_tables, questions, strict=True):
+        if question.id in seen:
+            raise table.error("id", f"question id '{question.id}' is used twice")
+        seen.add(question.id)
+    _check_references(question_tables, questions)
+    return ChecklistTemplate(template_id, version, category, title, tuple(questions))
+
+
+def _question(table: TableReader) -> Question:
+    qid = table.identifier("id")
+    text = table.text("text")
+    help_ = table.text("help", "", allow_empty=True)
+    kind = table.text("kind")
+    if kind not in KINDS:
+        raise table.error("kind", f"'{kind}' is not a question kind; use one of: {', '.join(KINDS)}")
+    only_if_asked = table.boolean("only_if_asked", False)
+    options: tuple[Option, ...] = ()
+    unit = ""
+    minimum = maximum = None
+    bands: tuple[NumberBand, ...] = ()
+    if kind == "yes_no":
+        if table.has("options"):
+            options = _options(table)
+            if [o.value for o in options] != ["yes", "no"]:
+                raise table.error("options", 'yes_no options must be "yes" then "no"')
+        else:
+            yes = table.table("yes", required=False)
+            no = table.table("no", required=False)
+            options = (
+                Option("yes", "Yes", 1, _effects(yes) if yes else Effects()),
+                Option("no", "No", 2, _effects(no) if no else Effects()),
+            )
+    elif kind == "choice":
+        options = _options(table)
+        if len(options) < 2:
+            raise table.error("options", "a choice question needs at least 2 options")
+    else:
+        unit = table.text("unit", "", allow_empty=True)
+        minimum = table.number("minimum", required=False)
+        maximum = table.number("maximum", required=False)
+        if minimum is not None and maximum is not None and minimum >= maximum:
+            raise table.error("maximum", f"must be more than minimum ({minimum:g})")
+        band_list = []
+        for band_table in table.tables("bands", required=False):
+            below = band_table.number("below")
+            assert below is not None
+            band_list.append(NumberBand(below, _effects(band_table)))
+        belows = [b.below for b in band_list]
+        if belows != sorted(set(belows)):
+            raise table.error("bands", "list the bands from the lowest 'below' to the highest, each once")
+        bands = tuple(band_list)
+    table.finish()
+    return Question(qid, text, help_, kind, options, unit, minimum, maximum, bands, only_if_asked)
+
+
+def _options(table: TableReader) -> tuple[Option, ...]:
+    option_tables = table.tables("options")
+    if len(option_tables) > MAX_OPTIONS:
+        raise table.error("options", f"at most {MAX_OPTIONS} options (one per number key)")
+    options: list[Option] = []
+    for key, option_table in enumerate(option_tables, 1):
+        value = option_table.identifier("value")
+        label = option_table.text("label")
+        if value in (o.value for o in options):
+            raise option_table.error("value", f"option value '{value}' is used twice")
+        options.append(Option(value, label, key, _effects(option_table)))
+    return tuple(options)
+
+
+def _effects(table: TableReader) -> Effects:
+    effects = Effects(
+        penalty=table.integer("penalty", 0, minimum=0, maximum=100),
+        reasons=table.codes("reasons", FOUND_REASONS, "found reason"),
+        flags=table.codes("flags", FLAGS, "flag"),
+        skip=table.strings("skip"),
+        ask=table.strings("ask"),
+        why=table.text("why", "", allow_empty=True),
+    )
+    table.finish()
+    return effects
+
+
+def _check_references(tables: list[TableReader], questions: list[Question]) -> None:
+    """skip/ask may only point forward; `only_if_asked` questions must be asked by something."""
+    position = {q.id: i for i, q in enumerate(questions)}
+    asked: set[str] = set()
+    for i, (table, question) in enumerate(zip(tables, questions, strict=True)):
+        sources: list[tuple[str, Effects]] = [(f"options[{o.key}]", o.effects) for o in question.options]
+        sources += [(f"bands[{n}]", b.effects) for n, b in enumerate(question.bands, 1)]
+        if question.kind == "yes_no" and not table.has("options"):
+            sources = [("yes", question.options[0].effects), ("no", question.options[1].effects)]
+        for path, effects in sources:
+            for key, targets in (("skip", effects.skip), ("ask", effects.ask)):
+                for target in targets:
+                    where = f"{table.path}.{path}.{key}"
+                    if target not in position:
+                        raise RulesError(table.file, where, f"there is no question with id '{target}'")
+                    if position[target] <= i:
+                        raise RulesError(
+                            table.file,
+                            where,
+                            f"'{target}' is not after this question; only later ones can be"
+                            f" {'skipped' if key == 'skip' else 'asked'}",
+                        )
+                    if key == "ask" and not questions[position[target]].only_if_asked:
+                        raise RulesError(
+                            table.file, where, f"'{target}' is always asked; mark it only_if_asked = true"
+                        )
+                    if key == "ask":
+                        asked.add(target)
+    for table, question in zip(tables, questions, strict=True):
+        if question.only_if_asked and question.id not in asked:
+            raise table.error("only_if_asked", f"no answer asks '{question.id}', so it would never be shown")
+
+
+# --- answering ---------------------------------------------------------------------------------------------
+
+
+def _effects_of(question: Question, answer: Answer) -> tuple[str, Effects, str] | None:
+    """(answer label, effects, rule suffix), or None if the answer does not fit the question."""
+    if question.kind == "number":
+        if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
+            return None
+        if question.minimum is not None and answer < question.minimum:
+            return None
+        if question.maximum is not None and answer > question.maximum:
+            return None
+        label = _number_label(question, answer)
+        for band in question.bands:
+            if answer < band.below:
+                return label, band.effects, f"below_{band.below:g}"
+        return label, Effects(), ""
+    for option in question.options:
+        if option.value == answer:
+            return option.label, option.effects, option.value
+    return None
+
+
+def _number_label(question: Question, answer: float) -> str:
+    number = f"{answer:g}"
+    if not question.unit:
+        return number
+    return f"{number}{question.unit}" if question.unit == "%" else f"{number} {question.unit}"
+
+
+def visible_questions(template: ChecklistTemplate, answers: Mapping[str, Answer]) -> list[Question]:
+    """The questions to show, in order, given the answers so far (answers to hidden questions are ignored)."""
+    skipped: set[str] = set()
+    asked: set[str] = set()
+    visible: list[Question] = []
+    for question in template.questions:
+        if question.id in skipped or (question.only_if_asked and question.id not in asked):
+            continue
+        visible.append(question)
+        if question.id in answers:
+            found = _effects_of(question, answers[question.id])
+            if found is not None:
+                skipped.update(found[1].skip)
+                asked.update(found[1].ask)
+    return visible
+
+
+def is_answered(question: Question, answers: Mapping[str, Answer]) -> bool:
+    return question.id in answers and _effects_of(question, answers[question.id]) is not None
+
+
+def next_question(template: ChecklistTemplate, answers: Mapping[str, Answer]) -> Question | None:
+    """The first visible question without a valid answer; None when the checklist is complete."""
+    for question in visible_questions(template, answers):
+        if not is_answered(question, answers):
+            return question
+    return None
+
+
+def parse_answer(question: Question, raw: str) -> Answer:
+    """Turn a key press or typed text into an answer; ValueError says in plain words what to press."""
+    text = raw.strip()
+    if question.kind == "number":
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError(_number_hint(question)) from None
+        if not math.isfinite(value) or _effects_of(question, value) is None:
+            raise ValueError(_number_hint(question))
+        return int(value) if value.is_integer() else value
+    for option in question.options:
+        if text == str(option.key) or text.casefold() == option.value:
+            return option.value
+    raise ValueError(_keys_hint(question))
+
+
+def _keys_hint(question: Question) -> str:
+    options = question.options
+    if len(options) > 4:
+        return f"Press a number key from 1 to {len(options)}"
+    parts = [f"{o.key} for {o.label}" for o in options]
+    return f"Press {', '.join(parts[:-1])} or {parts[-1]}"
+
+
+def _number_hint(question: Question) -> str:
+    low, high = question.minimum, question.maximum
+    if low is not None and high is not None:
+        return f"Enter a number from {low:g} to {high:g}"
+    if low is not None:
+        return f"Enter a number of at least {low:g}"
+    if high is not None:
+        return f"Enter a number no larger than {high:g}"
+    return "Enter a number"
+
+
+def answer_label(question: Question, answer: Answer) -> str:
+    found = _effects_of(question, answer)
+    if found is None:
+        raise ValueError(f"{answer!r} is not a valid answer to '{question.text}'")
+    return found[0]
+
+
+def outcome(template: ChecklistTemplate, answers: Mapping[str, Answer]) -> ChecklistOutcome:
+    """Sum of the effects of the visible, validly answered questions."""
+    penalty = 0
+    reasons: dict[str, None] = {}
+    flags: dict[str, None] = {}
+    details: list[tuple[str, str, int]] = []
+    penalties: list[tuple[str, str, int]] = []
+    for question in visible_questions(template, answers):
+        if question.id not in answers:
+            continue
+        found = _effects_of(question, answers[question.id])
+        if found is None:
+            continue
+        label, effects, suffix = found
+        penalty += effects.penalty
+        reasons.update(dict.fromkeys(effects.reasons))
+        flags.update(dict.fromkeys(effects.flags))
+        details.append((question.text, label, effects.penalty))
+        if effects.penalty:
+            rule_id = f"{template.id}.{question.id}_{suffix}"
+            penalties.append((rule_id, effects.why or f"{question.text} {label}", effects.penalty))
+    return ChecklistOutcome(penalty, tuple(reasons), tuple(flags), tuple(details), tuple(penalties))

@@ -1,0 +1,24 @@
+"""CSV imports of master data: the product catalog, RMAs and operators (formats in docs/csv-formats.md).
+
+Each file is imported in one unit of work: a bad row raises ImportRowError naming file, row and column and
+nothing is written, unless `skip_bad=True`. Re-importing the same file changes nothing.
+"""
+
+from app.importing.catalog import CATALOG_FORMAT, import_catalog
+from app.importing.csv_reader import ImportFileError, ImportReport
+from app.importing.gtin import GtinError, normalize_gtin
+from app.importing.operators import OPERATORS_FORMAT, import_operators
+from app.importing.rmas import RMA_FORMAT, import_rmas
+
+__all__ = [
+    "CATALOG_FORMAT",
+    "OPERATORS_FORMAT",
+    "RMA_FORMAT",
+    "GtinError",
+    "ImportFileError",
+    "ImportReport",
+    "import_catalog",
+    "import_operators",
+    "import_rmas",
+    "normalize_gtin",
+]
