@@ -6,10 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.config import Settings, load_settings
 from app.errors import ReturnsDeskError
+
+if TYPE_CHECKING:
+    from app.db.uow import Database
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,14 +84,14 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _import(db: object, kind: str, path: Path, skip_bad: bool) -> int:
+def _import(db: Database, kind: str, path: Path, skip_bad: bool) -> int:
     from app.importing import catalog, operators, rmas
 
     importer = {"catalog": catalog.import_catalog, "rmas": rmas.import_rmas, "operators": operators.import_operators}
     if not path.is_file():
         print(f"error: {path} does not exist or is not a file.", file=sys.stderr)
         return 2
-    report = importer[kind](db, path, skip_bad=skip_bad)  # type: ignore[operator]
+    report = importer[kind](db, path, skip_bad=skip_bad)
     print(f"{report.file}: {report.inserted} new, {report.updated} updated, {report.unchanged} unchanged, "
           f"{len(report.skipped)} skipped")
     for problem in report.skipped:

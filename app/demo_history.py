@@ -4,12 +4,13 @@ by driving the real intake services, so every later screen, label and report has
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from app.config import Settings
-from app.db.models import Operator, Product, ReturnItem, Rma
+from app.db.models import Operator, Product, ReturnItem, Rma, RmaLine
 from app.db.uow import Database, UnitOfWork
 from app.demo import load_demo_master_data
 from app.domain import checklist as cl
@@ -26,6 +27,12 @@ HISTORY_DAYS = 4
 HISTORY_STATIONS = ("D01", "D02")
 # Half the demo RMAs are left unreceived so a newcomer has RMAs to scan.
 RMA_SHARE_RECEIVED = 0.5
+# Most returns arrive with an RMA; the rest of the history gets RMAs of its own (numbered from 900001).
+SHARE_WITH_RMA = 0.9
+HISTORY_RMA_BASE = 900_000
+CLAIM_WEIGHTS = {"changed_mind": 30, "wrong_size": 15, "defective": 20, "not_as_described": 8,
+                 "arrived_damaged": 8, "missing_parts": 5, "better_price": 7, "wrong_item_sent": 4,
+                 "late_delivery": 3}
 
 
 def load_demo(db: Database, settings: Settings, only_if_empty: bool = False, today: date | None = None) -> str:
@@ -60,13 +67,15 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
         at = datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + timedelta(seconds=(index % 80) * 290
                                                                                + rng.randint(0, 120))
         ctx = StationContext(rng.choice(HISTORY_STATIONS), configuration, settings.rma_pattern,
-                             settings.badge_pattern, clock=FixedClock(at), local_today=lambda d=day: d)
+                             settings.badge_pattern, clock=FixedClock(at), local_today=_constant(day))
         if index < len(rma_jobs):
             rma_number, product, serial = rma_jobs[index]
         else:
-            rma_number, product, serial = None, rng.choice(products), None
-        if product.serialized and not serial:
-            serial = f"SN{rng.randrange(16**8):08X}"
+            product = rng.choice(products)
+            serial = f"SN{rng.randrange(16**8):08X}" if product.serialized else None
+            rma_number = None
+            if rng.random() < SHARE_WITH_RMA:
+                rma_number = _history_rma(db, index, product, serial, day, rng)
         code = product.gtin or product.sku
         scan = Scan(code, ScanKind.PRODUCT, code, gtin=product.gtin)
         try:
@@ -76,6 +85,22 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
         except DuplicateUnit:
             continue
     return made
+
+
+def _constant(day: date) -> Callable[[], date]:
+    return lambda: day
+
+
+def _history_rma(db: Database, index: int, product: Product, serial: str | None, day: date,
+                 rng: random.Random) -> str:
+    number = f"RMA{HISTORY_RMA_BASE + index + 1}"
+    with db.unit_of_work() as uow:
+        rma = Rma(rma_number=number, order_number=f"SO-H{index + 1:06d}", customer_ref=f"C{rng.randrange(10**6):06d}",
+                  order_date=day - timedelta(days=rng.randint(4, 34)), return_window_days=30)
+        rma.lines.append(RmaLine(line_no=1, sku=product.sku, qty=1, expected_serial=serial,
+                                 claimed_reason=rng.choices(list(CLAIM_WEIGHTS), list(CLAIM_WEIGHTS.values()))[0]))
+        uow.session.add(rma)
+    return number
 
 
 def _grade_one(
@@ -99,5 +124,11 @@ def _plausible_answer(question: cl.Question, rng: random.Random) -> str:
         low = question.minimum if question.minimum is not None else 0
         high = question.maximum if question.maximum is not None else 100
         return str(int(max(low, high - abs(rng.gauss(0, (high - low) / 6)))))
-    weights = [6] + [1] * (len(question.options) - 1)
+    if question.id == "sealed":  # about a third of returns come back unopened
+        return "1" if rng.random() < 0.35 else "2"
+    weights = [1 if _is_a_problem(option.effects) else 8 for option in question.options]
     return str(rng.choices(question.options, weights=weights)[0].key)
+
+
+def _is_a_problem(effects: cl.Effects) -> bool:
+    return bool(effects.penalty or effects.reasons or set(effects.flags) - {"sealed", "data_bearing"})

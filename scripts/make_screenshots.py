@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from app.config import Settings  # noqa: E402
-from app.db.models import Product, Rma, RmaLine  # noqa: E402
-from app.demo_history import load_demo  # noqa: E402
+from app.db.models import Product, ReturnItem, Rma, RmaLine  # noqa: E402
+from app.demo_history import _is_a_problem, load_demo  # noqa: E402
 from ui.main import build_desk  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
@@ -73,8 +73,9 @@ def main() -> None:
             if question.kind == "number":
                 QTest.keyClicks(view, "86")
                 QTest.keyClick(view, Qt.Key.Key_Return)
-            else:
-                QTest.keyClick(view, "1")
+            else:  # the answer a good-condition item gets
+                clean = [o for o in question.options if not _is_a_problem(o.effects)] or list(question.options)
+                QTest.keyClick(view, str(clean[0].key))
             wait(app, window, 200)
         window.grab().save(str(OUT / "04-result-with-reasons.png"))
         QTest.keyClick(view, Qt.Key.Key_Return)
@@ -92,7 +93,9 @@ def _unreceived_serialized_line(desk) -> tuple[str, str, str]:  # type: ignore[n
             select(Rma.rma_number, Product.gtin, RmaLine.expected_serial)
             .join(RmaLine, RmaLine.rma_id == Rma.id)
             .join(Product, Product.sku == RmaLine.sku)
-            .where(RmaLine.expected_serial.is_not(None), Product.category == "electronics")
+            .outerjoin(ReturnItem, ReturnItem.rma_line_id == RmaLine.id)
+            .where(RmaLine.expected_serial.is_not(None), Product.category == "electronics",
+                   Product.hazmat.is_(False), ReturnItem.id.is_(None), Rma.rma_number < "RMA900000")
             .order_by(Rma.id.desc())
         ).all()
     return tuple(str(v) for v in rows[0])  # type: ignore[return-value]

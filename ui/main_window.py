@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from app.config import Settings
@@ -41,9 +42,9 @@ class MainWindow(QMainWindow):
         self.operator_label = QLabel("Not signed in")
         self.save_label = QLabel("")
         status = self.statusBar()
-        status.addWidget(self.operator_label)
-        status.addWidget(QLabel(f"Station {settings.station_id}"))
-        status.addWidget(QLabel(desk.db.description))
+        for widget in (self.operator_label, QLabel(f"Station {settings.station_id}"), QLabel(desk.db.description)):
+            widget.setContentsMargins(8, 0, 16, 0)
+            status.addWidget(widget)
         status.addPermanentWidget(self.save_label)
 
         self.sign_in.signed_in.connect(self._signed_in)
@@ -65,6 +66,6 @@ class MainWindow(QMainWindow):
     def _saved(self, at: datetime) -> None:
         self.save_label.setText(f"Last save {at:%H:%M:%S}")
 
-    def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.ops.shutdown()
         super().closeEvent(event)

@@ -26,6 +26,8 @@ def card() -> tuple[QFrame, QVBoxLayout]:
 def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
         if widget is not None:
             widget.hide()  # gone from the screen now, freed at the next event loop turn

@@ -6,15 +6,20 @@ is needed, so a station that is up to date starts fast.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import inspect, text
 
 from app.db.uow import Database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # Bump with every new migration file (a test checks it equals Alembic's head).
 HEAD_REVISION = "0001_initial"
 
 
-def _alembic_config(db: Database):  # type: ignore[no-untyped-def]
+def _alembic_config() -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -32,7 +37,7 @@ def current_revision(db: Database) -> str | None:
 def upgrade(db: Database, revision: str = "head") -> None:
     from alembic import command
 
-    cfg = _alembic_config(db)
+    cfg = _alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
@@ -49,4 +54,4 @@ def ensure_current(db: Database) -> bool:
 def alembic_head() -> str | None:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()  # type: ignore[arg-type]
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()

@@ -410,6 +410,8 @@ def parse_condition(reader: TableReader, *, allow_grade: bool) -> Condition:
         raise reader.error("grade_at_most", f"no grade is both at least {at_least} and at most {at_most}")
 
     vendors = reader.strings("vendor")
+    if "vendor" in reader.data and not vendors:
+        raise reader.error("vendor", "must list at least one vendor (leave the key out to match everything)")
     low = reader.number("unit_value_min", required=False, minimum=0)
     high = reader.number("unit_value_max", required=False, minimum=0)
     if low is not None and high is not None and low >= high:

@@ -112,3 +112,13 @@ VOID_REASONS = {
     "label_damaged": "Label damaged, item will be regraded",
     "other": "Other",
 }
+
+
+def disposition_label(code: str | None) -> str:
+    """The words for a stored disposition code (the code itself if it is not one we know)."""
+    if code is None:
+        return "—"
+    try:
+        return DISPOSITION_LABELS[Disposition(code)]
+    except ValueError:
+        return code

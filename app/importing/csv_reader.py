@@ -26,6 +26,7 @@ _FALSE = {"no", "n", "false", "f", "0"}
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONEY = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Largest money value accepted, in currency units; keeps cents well inside a 32-bit integer column.
 MAX_MONEY = Decimal("10000000")
 
@@ -121,7 +122,7 @@ class CsvRow:
             raise self.error(
                 column, f"{column} is {len(value)} characters long; at most {max_len} fit: shorten it"
             )
-        if any(ord(ch) < 32 for ch in value):
+        if _CONTROL.search(value):
             raise self.error(column, f"{column} contains a line break or control character: remove it")
         return value
 

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from app.domain.rules_check import Configuration
-from app.services.views import OperatorView
 
 
 class Clock(Protocol):

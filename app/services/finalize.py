@@ -17,7 +17,7 @@ from app.errors import InvalidState, PermissionDenied
 from app.scanning.classify import format_lpn
 from app.services.audit import record_event
 from app.services.context import StationContext
-from app.services.intake import load_draft, days_since_purchase, load_item, template_of, view_of
+from app.services.intake import days_since_purchase, load_draft, load_item, template_of, view_of
 from app.services.views import ItemView, OperatorView
 
 # A worker may void only what they finished themselves, and only this soon after; supervisors any time.

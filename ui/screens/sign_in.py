@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -15,6 +16,8 @@ from ui.background import BackgroundOps
 from ui.errors import describe_error
 from ui.theme import BAD
 from ui.widgets import Banner, label
+
+T = TypeVar("T")
 
 
 class SignInView(QWidget):
@@ -109,7 +112,7 @@ class SignInController(QObject):
         self.reset()
         self.signed_in.emit(operator)
 
-    def _run(self, fn: Callable[[], object], on_success: Callable[[object], None]) -> None:  # type: ignore[misc]
+    def _run(self, fn: Callable[[], T], on_success: Callable[[T], None]) -> None:
         self._ops.run_db(fn, on_success, self._failed, writes=False)
 
     def _failed(self, error: BaseException) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.domain import checklist as cl
-from app.domain.vocab import CATEGORIES, VOID_REASONS
+from app.domain.vocab import CATEGORIES, VOID_REASONS, disposition_label
 from app.errors import DuplicateUnit
 from app.scanning.classify import Scan, ScanKind
 from app.scanning.wedge import Line
@@ -270,8 +270,8 @@ class StationController(QObject):
     def _lpn_found(self, item: ItemView) -> None:
         self.feedback.bad()
         self._message(
-            f"{item.lpn} is already graded: {item.description}, grade {item.grade}, {item.disposition} "
-            f"({item.status}). No new record was made.", WARN)
+            f"{item.lpn} is already graded: {item.description}, grade {item.grade}, "
+            f"{disposition_label(item.disposition)} ({item.status}). No new record was made.", WARN)
 
     def _intake_started(self, result: ItemView | UnknownProduct) -> None:
         if isinstance(result, UnknownProduct):
@@ -332,7 +332,7 @@ class StationController(QObject):
         self.item = None
         self.decision = None
         self._go_ready()
-        self._message(f"Saved {item.lpn}: grade {item.grade} → {item.disposition}.", GOOD)
+        self._message(f"Saved {item.lpn}: grade {item.grade} → {disposition_label(item.disposition)}.", GOOD)
         self.item_finalized.emit(item)
 
     def _void(self, note: str) -> None:

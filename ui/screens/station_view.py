@@ -19,8 +19,8 @@ from app.domain.vocab import (
     FLAGS,
     GRADE_LABELS,
     VOID_REASONS,
-    Disposition,
     Grade,
+    disposition_label,
 )
 from app.services.finalize import Decision
 from app.services.views import ItemView
@@ -117,7 +117,7 @@ class StationView(QFrame):
         if last is not None and last.status == "final":
             frame, inner = card()
             inner.addWidget(label(f"Done: {last.lpn} · {last.description}", "reason"))
-            inner.addWidget(label(f"Grade {last.grade} → {_disposition_label(last.disposition)}", "prompt"))
+            inner.addWidget(label(f"Grade {last.grade} → {disposition_label(last.disposition)}", "prompt"))
             inner.addWidget(label("Wrong? Press F8 to void it.", "hint"))
             layout.addWidget(frame)
         elif last is not None and last.status == "voided":
@@ -133,6 +133,7 @@ class StationView(QFrame):
             self.text_field.setPlaceholderText("e.g. black wireless earbuds, no box")
             self.text_field.show()
             self.text_field.setFocus()
+            layout.addStretch(1)
         else:
             layout = self._reset_step("Press the number of the category · Esc cancels")
             layout.addWidget(label(f"“{description}”: which category?", "question"))
@@ -212,13 +213,6 @@ class StationView(QFrame):
             self.text_field.show()
             self.text_field.setFocus()
         layout.addStretch(1)
-
-
-def _disposition_label(code: str | None) -> str:
-    try:
-        return DISPOSITION_LABELS[Disposition(code)]
-    except ValueError:
-        return code or "—"
 
 
 def _rma_text(item: ItemView, today: date) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
 
 from app.domain.checklist import (
+    Answer,
     ChecklistTemplate,
+    Question,
     answer_label,
     load_checklists,
     next_question,
@@ -30,11 +33,11 @@ def electronics(checklists: dict[str, ChecklistTemplate]) -> ChecklistTemplate:
     return checklists["electronics"]
 
 
-def question(template: ChecklistTemplate, qid: str):  # noqa: ANN201 - test helper
+def question(template: ChecklistTemplate, qid: str) -> Question:
     return next(q for q in template.questions if q.id == qid)
 
 
-def ids(questions) -> list[str]:  # noqa: ANN001
+def ids(questions: Iterable[Question]) -> list[str]:
     return [q.id for q in questions]
 
 
@@ -95,7 +98,7 @@ def test_answers_to_skipped_questions_do_not_count(electronics: ChecklistTemplat
 
 
 def test_only_if_asked_appears_after_the_right_answer(electronics: ChecklistTemplate) -> None:
-    base = {
+    base: dict[str, Answer] = {
         "sealed": "no",
         "powers_on": "yes",
         "screen": "none",
@@ -120,7 +123,7 @@ def test_only_if_asked_appears_after_the_right_answer(electronics: ChecklistTemp
 
 
 def test_backspace_restores_earlier_visibility(electronics: ChecklistTemplate) -> None:
-    answers: dict[str, str | int | float] = {"sealed": "yes"}
+    answers: dict[str, Answer] = {"sealed": "yes"}
     assert next_question(electronics, answers) is None
     del answers["sealed"]  # Backspace: remove the last answer
     assert len(visible_questions(electronics, answers)) == len(electronics.questions) - 1  # data_wiped hidden
@@ -198,7 +201,14 @@ INSPECTED = {
 
 @pytest.mark.parametrize(
     ("health", "penalty", "label"),
-    [(55, 30, "55%"), (59.9, 30, "59.9%"), (60, 15, "60%"), (79, 15, "79%"), (80, 0, "80%"), (100, 0, "100%")],
+    [
+        (55, 30, "55%"),
+        (59.9, 30, "59.9%"),
+        (60, 15, "60%"),
+        (79, 15, "79%"),
+        (80, 0, "80%"),
+        (100, 0, "100%"),
+    ],
 )
 def test_battery_bands_lowest_matching_only(
     electronics: ChecklistTemplate, health: float, penalty: int, label: str
@@ -210,7 +220,7 @@ def test_battery_bands_lowest_matching_only(
 
 
 def test_outcome_details_and_penalty_rules(electronics: ChecklistTemplate) -> None:
-    answers = {**INSPECTED, "screen": "cracked", "accessories": "no", "battery_health": 70}
+    answers: dict[str, Answer] = {**INSPECTED, "screen": "cracked", "accessories": "no", "battery_health": 70}
     result = outcome(electronics, answers)
     assert result.penalty == 40 + 10 + 15
     assert result.reasons == ("customer_damage", "missing_accessories")
@@ -276,14 +286,39 @@ def test_override_under_another_name_is_a_duplicate(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "where", "problem"),
     [
-        ('kind = "yes_no"\nno = {', 'colour = "red"\nkind = "yes_no"\nno = {', "questions[1].colour", "unknown key"),
-        ('reasons = ["defective"]', 'reasons = ["broken"]', "questions[1].no.reasons", "'broken' is not a known"),
+        (
+            'kind = "yes_no"\nno = {',
+            'colour = "red"\nkind = "yes_no"\nno = {',
+            "questions[1].colour",
+            "unknown key",
+        ),
+        (
+            'reasons = ["defective"]',
+            'reasons = ["broken"]',
+            "questions[1].no.reasons",
+            "'broken' is not a known",
+        ),
         ('category = "general"', 'category = "toys"', "category", "'toys' is not a category"),
         ("version = 7", 'version = "7"', "version", "must be a whole number"),
         ("penalty = 40", "penalty = 140", "questions[1].no.penalty", "at most 100"),
-        ('kind = "yes_no"\nno', 'kind = "slider"\nno', "questions[1].kind", "'slider' is not a question kind"),
-        ("penalty = 40,", 'penalty = 40, skip = ["works"],', "questions[1].no.skip", "not after this question"),
-        ("penalty = 40,", 'penalty = 40, ask = ["complete"],', "questions[1].no.ask", "mark it only_if_asked"),
+        (
+            'kind = "yes_no"\nno',
+            'kind = "slider"\nno',
+            "questions[1].kind",
+            "'slider' is not a question kind",
+        ),
+        (
+            "penalty = 40,",
+            'penalty = 40, skip = ["works"],',
+            "questions[1].no.skip",
+            "not after this question",
+        ),
+        (
+            "penalty = 40,",
+            'penalty = 40, ask = ["complete"],',
+            "questions[1].no.ask",
+            "mark it only_if_asked",
+        ),
         ('id = "complete"', 'id = "works"', "questions[2].id", "used twice"),
     ],
 )
@@ -301,14 +336,14 @@ def test_malformed_checklist_names_file_and_key(
 
 
 def test_only_if_asked_that_nothing_asks_is_an_error(tmp_path: Path) -> None:
-    text = MINIMAL + 'only_if_asked = true\n'
+    text = MINIMAL + "only_if_asked = true\n"
     (tmp_path / "general.toml").write_text(text, encoding="utf-8")
     with pytest.raises(RulesError, match=r"questions\[2\]\.only_if_asked: no answer asks 'complete'"):
         load_checklists(tmp_path)
 
 
 def test_syntax_error_gives_line_and_column(tmp_path: Path) -> None:
-    text = shipped_text("apparel.toml").replace('id = "apparel"', 'id = apparel', 1)
+    text = shipped_text("apparel.toml").replace('id = "apparel"', "id = apparel", 1)
     line = text.splitlines().index("id = apparel") + 1
     (tmp_path / "apparel.toml").write_text(text, encoding="utf-8")
     with pytest.raises(RulesError) as info:

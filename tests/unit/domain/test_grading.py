@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.checklist import ChecklistOutcome, load_checklists, outcome
+from app.domain.checklist import Answer, ChecklistOutcome, load_checklists, outcome
 from app.domain.grading import (
+    GradeDecision,
     GradingExample,
     GradingRules,
     ItemFacts,
@@ -40,7 +41,7 @@ def plain(penalty: int) -> ChecklistOutcome:
     return ChecklistOutcome(penalty, (), (), ())
 
 
-def ids(decision) -> list[str]:  # noqa: ANN001
+def ids(decision: GradeDecision) -> list[str]:
     return [f.id for f in decision.fired]
 
 
@@ -77,7 +78,7 @@ def test_threshold_why_texts() -> None:
 
 def test_penalising_answers_explain_the_score() -> None:
     electronics = load_checklists()["electronics"]
-    answers = {
+    answers: dict[str, Answer] = {
         "sealed": "no",
         "powers_on": "yes",
         "screen": "cracked",
@@ -113,8 +114,11 @@ def test_hazardous_caps_at_salvage() -> None:
 
 @pytest.mark.parametrize(
     ("reason", "rule", "grade"),
-    [("defective", "defective", Grade.D), ("used_worn", "used_worn", Grade.C),
-     ("missing_accessories", "missing_accessories", Grade.C)],
+    [
+        ("defective", "defective", Grade.D),
+        ("used_worn", "used_worn", Grade.C),
+        ("missing_accessories", "missing_accessories", Grade.C),
+    ],
 )
 def test_reason_caps(reason: str, rule: str, grade: Grade) -> None:
     decision = grade_item(RULES, plain(0), facts("apparel", (reason,)))
@@ -187,7 +191,12 @@ def write(tmp_path: Path, old: str, new: str) -> Path:
             "unknown key 'colour'",
         ),
         ('reason_any = ["defective"]', 'reason_any = ["kaputt"]', "caps[2].when.reason_any", "'kaputt'"),
-        ('reason_any = ["defective"]', 'reason_any = "defective"', "caps[2].when.reason_any", "list of texts"),
+        (
+            'reason_any = ["defective"]',
+            'reason_any = "defective"',
+            "caps[2].when.reason_any",
+            "list of texts",
+        ),
         ("C = 60", "C = 85", "thresholds.C", "must be lower than grade B's minimum (80)"),
         (
             'why = "Found defective: grade capped at D"',

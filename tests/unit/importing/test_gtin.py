@@ -32,3 +32,24 @@ def test_not_a_gtin(value: str) -> None:
 
 def test_check_digit() -> None:
     assert check_digit("590123412345") == "7"
+
+
+def test_agrees_with_biip_gtin_parse() -> None:
+    import random
+
+    from biip.gtin import Gtin
+
+    rng = random.Random(5)
+    for length in (8, 12, 13, 14):
+        for _ in range(300):
+            payload = "".join(rng.choice("0123456789") for _ in range(length - 1))
+            value = payload + rng.choice("0123456789")
+            try:
+                expected: str | None = Gtin.parse(value).as_gtin_14()
+            except Exception:
+                expected = None
+            try:
+                got: str | None = normalize_gtin(value)
+            except GtinError:
+                got = None
+            assert got == expected, value
