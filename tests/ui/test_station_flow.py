@@ -211,3 +211,16 @@ def test_wrong_pin_is_said_plainly(station, qtbot):
     station.wait_idle()
     assert "Wrong PIN" in station.window.sign_in_view.banner.text()
     assert station.window.stack.currentWidget() is station.window.sign_in_view
+
+
+def test_no_rma_is_shown_and_a_late_rma_scan_links_it(station, db):
+    station.sign_in()
+    rma, gtin = rma_line_plain(db)
+    station.scan(gtin)
+    assert "No RMA: scan the RMA label now" in station.texts()
+    assert "No RMA found" in station.texts()  # the flag chip
+    station.press("2")
+    station.scan(rma)  # the worker finds the RMA label mid-checklist
+    assert f"RMA {rma} line" in station.texts()
+    assert "No RMA found" not in station.texts()
+    assert len(station.controller.item.answers) == 1  # answers kept
