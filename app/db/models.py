@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -177,6 +178,9 @@ class ReturnItem(Base):
     grade_rules: Mapped[list[Any]] = mapped_column(default=list)
     disposition_rules: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | final | voided
+    # The tote the item was dropped into, confirmed by scanning the tote's barcode (issue 4).
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("container.id"), index=True)
+    tote_confirmed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     finalized_at: Mapped[datetime | None] = mapped_column()
@@ -199,3 +203,98 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Container(Base):
+    """A tote (or bay) for one disposition at one station; open until closed with a manifest."""
+
+    __tablename__ = "container"
+    __table_args__ = (Index("ix_container_station_disposition_status", "station_id", "disposition", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # the barcode on the tote
+    station_id: Mapped[str] = mapped_column(String(6))
+    disposition: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
+
+
+class PrintJob(Base):
+    """A persisted print job: written in the finalize transaction, so a crash loses none."""
+
+    __tablename__ = "print_job"
+    __table_args__ = (Index("ix_print_job_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    station_id: Mapped[str] = mapped_column(String(6))
+    item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("container.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # label | slip | manifest | sheet
+    printer: Mapped[str] = mapped_column(String(80))  # a printer name from the station settings
+    format: Mapped[str] = mapped_column(String(10))  # zpl | pdf | png
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued | printing | done | waiting | cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was reprinted
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    printed_at: Mapped[datetime | None] = mapped_column()
+
+
+class OutboxEntry(Base):
+    """A change waiting to be pushed to the central database, written in the same local transaction."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    entity: Mapped[str] = mapped_column(String(30))  # return_item | audit_event | print_job | container
+    entity_key: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncState(Base):
+    """Small key/value state of sync: pull cursors per table, last push/pull times, last error."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SyncConflict(Base):
+    """A local change that met a different central change of the same record; resolved by a documented rule."""
+
+    __tablename__ = "sync_conflict"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_key: Mapped[str] = mapped_column(String(64), index=True)
+    local: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    central: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    resolution: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Recall(Base):
+    """A recall notice: a GTIN with optional lot or serial ranges; matching units are quarantined."""
+
+    __tablename__ = "recall"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gtin: Mapped[str] = mapped_column(String(14), index=True)
+    lot_from: Mapped[str | None] = mapped_column(String(40))
+    lot_to: Mapped[str | None] = mapped_column(String(40))
+    serial_from: Mapped[str | None] = mapped_column(String(64))
+    serial_to: Mapped[str | None] = mapped_column(String(64))
+    notice: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
