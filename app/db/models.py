@@ -113,6 +113,7 @@ class RmaLine(Base):
     sku: Mapped[str] = mapped_column(String(64), index=True)
     qty: Mapped[int] = mapped_column(Integer, default=1)
     expected_serial: Mapped[str | None] = mapped_column(String(64), index=True)
+    expected_lot: Mapped[str | None] = mapped_column(String(40))
     claimed_reason: Mapped[str] = mapped_column(String(40), default="")
 
     rma: Mapped[Rma] = relationship(back_populates="lines")
