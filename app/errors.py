@@ -62,3 +62,15 @@ class InvalidState(ReturnsDeskError):
 
 class DatabaseUnavailable(ReturnsDeskError):
     pass
+
+
+class PrintError(ReturnsDeskError):
+    """A label or slip cannot be made or sent. Says which printer and what to check."""
+
+
+class PrinterUnavailable(PrintError):
+    """The printer did not take the job (off, out of paper, unreachable): the job waits and is retried."""
+
+
+class WrongTote(InvalidState):
+    """The scanned tote is not the one for the item's disposition; the item stays unconfirmed."""
