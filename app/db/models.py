@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -43,10 +44,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# MariaDB/MySQL DATETIME drops fractions of a second unless asked (pull cursors and ordering need them);
+# BLOB there stops at 64 KB, too small for a PDF slip.
+PRECISE_DATETIME = DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+BIG_BINARY = LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every engine (SQLite forgets the zone)."""
 
-    impl = DateTime(timezone=True)
+    impl = PRECISE_DATETIME
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
@@ -86,7 +93,8 @@ class Product(Base):
     serialized: Mapped[bool] = mapped_column(Boolean, default=False)
     hazmat: Mapped[bool] = mapped_column(Boolean, default=False)
     data_bearing: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: stations pull the catalog as deltas ordered by it.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
 class Rma(Base):
@@ -235,7 +243,7 @@ class PrintJob(Base):
     kind: Mapped[str] = mapped_column(String(20))  # label | slip | manifest | sheet
     printer: Mapped[str] = mapped_column(String(80))  # a printer name from the station settings
     format: Mapped[str] = mapped_column(String(10))  # zpl | pdf | png
-    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    payload: Mapped[bytes] = mapped_column(BIG_BINARY)
     status: Mapped[str] = mapped_column(String(12), default="queued")  # queued | printing | done | waiting | cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -250,6 +258,8 @@ class OutboxEntry(Base):
     """A change waiting to be pushed to the central database, written in the same local transaction."""
 
     __tablename__ = "outbox"
+    # The last change of one record tells the next one which central version it was based on.
+    __table_args__ = (Index("ix_outbox_entity_key", "entity", "entity_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     change_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
@@ -272,6 +282,16 @@ class SyncState(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class SyncApplied(Base):
+    """Central side: every station change already applied, by its change id, so a replayed push is harmless."""
+
+    __tablename__ = "sync_applied"
+
+    change_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(6))
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SyncConflict(Base):
     """A local change that met a different central change of the same record; resolved by a documented rule."""
 
@@ -280,6 +300,7 @@ class SyncConflict(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(30))
     entity_key: Mapped[str] = mapped_column(String(64), index=True)
+    station_id: Mapped[str] = mapped_column(String(6), default="")
     local: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     central: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     resolution: Mapped[str] = mapped_column(Text)

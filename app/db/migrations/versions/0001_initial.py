@@ -6,6 +6,11 @@ Create Date: 2026-11-22 06:39:32.942837
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+# Same types as app.db.models: MariaDB/MySQL need fractional seconds and LONGBLOB (BLOB stops at 64 KB).
+DT = sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mysql', 'mariadb')
+BLOB = sa.LargeBinary().with_variant(mysql.LONGBLOB(), 'mysql', 'mariadb')
 
 
 
@@ -24,7 +29,7 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('pin_hash', sa.String(length=200), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', DT, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_operator')),
     sa.UniqueConstraint('badge', name=op.f('uq_operator_badge'))
     )
@@ -42,11 +47,14 @@ def upgrade() -> None:
     sa.Column('serialized', sa.Boolean(), nullable=False),
     sa.Column('hazmat', sa.Boolean(), nullable=False),
     sa.Column('data_bearing', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', DT, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_product')),
     sa.UniqueConstraint('gtin', name=op.f('uq_product_gtin')),
     sa.UniqueConstraint('sku', name=op.f('uq_product_sku'))
     )
+    with op.batch_alter_table('product', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_updated_at'), ['updated_at'], unique=False)
+
     op.create_table('rma',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('rma_number', sa.String(length=40), nullable=False),
@@ -54,7 +62,7 @@ def upgrade() -> None:
     sa.Column('customer_ref', sa.String(length=80), nullable=False),
     sa.Column('order_date', sa.Date(), nullable=True),
     sa.Column('return_window_days', sa.Integer(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', DT, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rma')),
     sa.UniqueConstraint('rma_number', name=op.f('uq_rma_rma_number'))
     )
@@ -65,7 +73,7 @@ def upgrade() -> None:
     )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('at', DT, nullable=False),
     sa.Column('station_id', sa.String(length=6), nullable=False),
     sa.Column('operator_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=30), nullable=False),
@@ -123,10 +131,10 @@ def upgrade() -> None:
     sa.Column('grade_rules', sa.JSON(), nullable=False),
     sa.Column('disposition_rules', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('finalized_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', DT, nullable=False),
+    sa.Column('updated_at', DT, nullable=False),
+    sa.Column('finalized_at', DT, nullable=True),
+    sa.Column('voided_at', DT, nullable=True),
     sa.Column('void_reason', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['operator_id'], ['operator.id'], name=op.f('fk_return_item_operator_id_operator')),
@@ -167,6 +175,9 @@ def downgrade() -> None:
     op.drop_table('audit_event')
     op.drop_table('station_counter')
     op.drop_table('rma')
+    with op.batch_alter_table('product', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_product_updated_at'))
+
     op.drop_table('product')
     op.drop_table('operator')
     # ### end Alembic commands ###

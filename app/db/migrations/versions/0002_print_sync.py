@@ -6,6 +6,11 @@ Create Date: 2026-11-22 06:58:37.932923
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+# Same types as app.db.models: MariaDB/MySQL need fractional seconds and LONGBLOB (BLOB stops at 64 KB).
+DT = sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mysql', 'mariadb')
+BLOB = sa.LargeBinary().with_variant(mysql.LONGBLOB(), 'mysql', 'mariadb')
 
 
 
@@ -23,8 +28,8 @@ def upgrade() -> None:
     sa.Column('entity', sa.String(length=30), nullable=False),
     sa.Column('entity_key', sa.String(length=64), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', DT, nullable=False),
+    sa.Column('sent_at', DT, nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
@@ -32,6 +37,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_sent_at'), ['sent_at'], unique=False)
+        batch_op.create_index('ix_outbox_entity_key', ['entity', 'entity_key'], unique=False)
+
+    op.create_table('sync_applied',
+    sa.Column('change_id', sa.Uuid(), nullable=False),
+    sa.Column('station_id', sa.String(length=6), nullable=False),
+    sa.Column('applied_at', DT, nullable=False),
+    sa.PrimaryKeyConstraint('change_id', name=op.f('pk_sync_applied'))
+    )
 
     op.create_table('recall',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -41,7 +54,7 @@ def upgrade() -> None:
     sa.Column('serial_from', sa.String(length=64), nullable=True),
     sa.Column('serial_to', sa.String(length=64), nullable=True),
     sa.Column('notice', sa.String(length=200), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', DT, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recall'))
     )
     with op.batch_alter_table('recall', schema=None) as batch_op:
@@ -51,10 +64,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entity', sa.String(length=30), nullable=False),
     sa.Column('entity_key', sa.String(length=64), nullable=False),
+    sa.Column('station_id', sa.String(length=6), nullable=False),
     sa.Column('local', sa.JSON(), nullable=True),
     sa.Column('central', sa.JSON(), nullable=True),
     sa.Column('resolution', sa.Text(), nullable=False),
-    sa.Column('detected_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('detected_at', DT, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_conflict'))
     )
     with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
@@ -63,7 +77,7 @@ def upgrade() -> None:
     op.create_table('sync_state',
     sa.Column('key', sa.String(length=60), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', DT, nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_sync_state'))
     )
     op.create_table('container',
@@ -72,8 +86,8 @@ def upgrade() -> None:
     sa.Column('station_id', sa.String(length=6), nullable=False),
     sa.Column('disposition', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', DT, nullable=False),
+    sa.Column('closed_at', DT, nullable=True),
     sa.Column('closed_by', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['closed_by'], ['operator.id'], name=op.f('fk_container_closed_by_operator')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_container')),
@@ -90,15 +104,15 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('printer', sa.String(length=80), nullable=False),
     sa.Column('format', sa.String(length=10), nullable=False),
-    sa.Column('payload', sa.LargeBinary(), nullable=False),
+    sa.Column('payload', BLOB, nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', DT, nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('printed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', DT, nullable=False),
+    sa.Column('printed_at', DT, nullable=True),
     sa.ForeignKeyConstraint(['container_id'], ['container.id'], name=op.f('fk_print_job_container_id_container')),
     sa.ForeignKeyConstraint(['created_by'], ['operator.id'], name=op.f('fk_print_job_created_by_operator')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_print_job'))
@@ -112,7 +126,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('return_item', schema=None) as batch_op:
         batch_op.add_column(sa.Column('container_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('tote_confirmed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('tote_confirmed_at', DT, nullable=True))
         batch_op.create_index(batch_op.f('ix_return_item_container_id'), ['container_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_return_item_container_id_container'), 'container', ['container_id'], ['id'])
 
@@ -148,7 +162,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_recall_gtin'))
 
     op.drop_table('recall')
+    op.drop_table('sync_applied')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_entity_key')
         batch_op.drop_index(batch_op.f('ix_outbox_sent_at'))
 
     op.drop_table('outbox')
