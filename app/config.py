@@ -20,6 +20,8 @@ from app.errors import ConfigError
 APP_NAME = "ReturnsDesk"
 ENV_PREFIX = "RETURNS_DESK_"
 STATION_ID_PATTERN = re.compile(r"^[A-Z0-9]{2,6}$")
+# standalone: local SQLite only; station: local SQLite + sync; direct: work on the central database.
+MODES = ("standalone", "station", "direct")
 
 
 def data_dir() -> Path:
@@ -54,6 +56,20 @@ class Settings:
     # Extra folders searched before the shipped resources (site-specific rules and checklists).
     rules_dir: str = ""
     checklists_dir: str = ""
+    # Printing (issue 4, docs/printing.md): printers as "name=tcp://HOST:9100, name=lp://QUEUE, name=file:DIR";
+    # empty = one printer "files" that saves jobs in the user data folder.
+    printers: str = ""
+    label_printer: str = "files"
+    slip_printer: str = "files"
+    label_size: str = "2x1"  # 2x1 | 4x6 (inches)
+    label_dpi: int = 203  # 203 | 300
+    slip_format: str = "4x6"  # 4x6 | A6 | Letter
+    routing_file: str = ""  # replaces resources/printing/routing.toml
+    # Central database (issue 5, docs/central-database.md): standalone | station | direct.
+    mode: str = "standalone"
+    # SQLAlchemy URL without a password (env RETURNS_DESK_CENTRAL_DB; password from env or keyring).
+    central_db: str = ""
+    sync_interval_s: int = 30
 
     def with_overrides(self, values: dict[str, Any], source: str) -> Settings:
         known = {f.name: f for f in fields(self)}
@@ -76,6 +92,10 @@ class Settings:
             raise ConfigError(
                 f"{source}: station_id '{self.station_id}' must be 2 to 6 capital letters or digits, e.g. D01."
             )
+        if self.mode not in MODES:
+            raise ConfigError(f"{source}: mode '{self.mode}' must be one of: {', '.join(MODES)}.")
+        if self.sync_interval_s < 1:
+            raise ConfigError(f"{source}: sync_interval_s must be at least 1 second.")
         for name in ("rma_pattern", "badge_pattern"):
             try:
                 re.compile(getattr(self, name))

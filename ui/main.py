@@ -11,6 +11,7 @@ from app.db import migrate
 from app.db.uow import Database
 from app.domain.rules_check import load_configuration
 from app.errors import ReturnsDeskError
+from app.printing.setup import print_setup_from
 from app.services.context import StationContext
 from app.services.desk import Desk
 
@@ -22,7 +23,8 @@ def build_desk(settings: Settings) -> Desk:
         Path(settings.rules_dir) if settings.rules_dir else None,
         Path(settings.checklists_dir) if settings.checklists_dir else None,
     )
-    ctx = StationContext(settings.station_id, configuration, settings.rma_pattern, settings.badge_pattern)
+    ctx = StationContext(settings.station_id, configuration, settings.rma_pattern, settings.badge_pattern,
+                         printing=print_setup_from(settings))
     return Desk(db, ctx)
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from app.domain.rules_check import Configuration
+from app.printing.setup import PrintSetup, default_print_setup
 
 
 class Clock(Protocol):
@@ -37,3 +38,5 @@ class StationContext:
     badge_pattern: str = r"^B\d{4,}$"
     clock: Clock = field(default_factory=SystemClock)
     local_today: Callable[[], date] = field(default=lambda: datetime.now().date())
+    # Printers, label/slip stock and disposition routing (issue 4); default: save jobs as files.
+    printing: PrintSetup = field(default_factory=default_print_setup)

@@ -1,0 +1,194 @@
+"""Totes: each disposition has one open tote per station. Finalizing puts the item in it (unconfirmed); the
+worker's scan of the tote's barcode confirms it; closing a tote queues its manifest and opens the next."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.db.models import Container, Operator, Product, ReturnItem
+from app.db.uow import Database, UnitOfWork
+from app.domain.vocab import disposition_label
+from app.errors import InvalidState, NotFound, WrongTote
+from app.printing.documents import ManifestDoc, ManifestLine
+from app.services.audit import record_event
+from app.services.context import StationContext
+from app.services.views import OperatorView
+
+# Agreed with the scanner work (issue 3): TOTE-<station>-<5 digits>. Replace by ScanKind.TOTE when it lands.
+TOTE_PATTERN = re.compile(r"^TOTE-([A-Z0-9]{2,6})-(\d{5})$")
+
+
+def is_tote_code(text: str) -> bool:
+    return TOTE_PATTERN.match(text.strip()) is not None
+
+
+def tote_code(station_id: str, number: int) -> str:
+    return f"TOTE-{station_id}-{number:05d}"
+
+
+@dataclass(frozen=True)
+class ToteView:
+    id: int
+    code: str
+    disposition: str
+    destination: str
+    status: str
+    items: int
+    confirmed: int
+    opened_at: datetime
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} ({disposition_label(self.disposition)})"
+
+
+def open_tote(uow: UnitOfWork, ctx: StationContext, disposition: str) -> Container:
+    """The open tote for `disposition` at this station, opened now if there is none."""
+    tote = uow.session.scalars(
+        select(Container).where(Container.station_id == ctx.station_id, Container.disposition == disposition,
+                                Container.status == "open").order_by(Container.id).limit(1)
+    ).first()
+    if tote is None:
+        tote = Container(code=tote_code(ctx.station_id, _next_number(uow, ctx.station_id)),
+                         station_id=ctx.station_id, disposition=disposition, status="open",
+                         opened_at=ctx.clock.now())
+        uow.session.add(tote)
+        uow.session.flush()
+    return tote
+
+
+def _next_number(uow: UnitOfWork, station_id: str) -> int:
+    codes = uow.session.scalars(select(Container.code).where(Container.station_id == station_id))
+    numbers = [int(m.group(2)) for code in codes if (m := TOTE_PATTERN.match(code))]
+    return max(numbers, default=0) + 1
+
+
+def assign_tote(uow: UnitOfWork, ctx: StationContext, row: ReturnItem) -> Container:
+    """In the finalize transaction: the item belongs in its disposition's tote, not yet confirmed."""
+    assert row.disposition is not None
+    tote = open_tote(uow, ctx, row.disposition)
+    row.container_id = tote.id
+    row.tote_confirmed_at = None
+    return tote
+
+
+def tote_view(uow: UnitOfWork, ctx: StationContext, tote: Container) -> ToteView:
+    from app.printing.setup import Route
+
+    items, confirmed = uow.session.execute(
+        select(func.count(ReturnItem.id), func.count(ReturnItem.tote_confirmed_at))
+        .where(ReturnItem.container_id == tote.id, ReturnItem.status == "final")
+    ).one()
+    route: Route = ctx.printing.route(tote.disposition)
+    return ToteView(tote.id, tote.code, tote.disposition, route.where(""), tote.status, int(items), int(confirmed),
+                    tote.opened_at)
+
+
+def tote_of_item(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -> ToteView | None:
+    row = uow.session.get(ReturnItem, item_id)
+    if row is None or row.container_id is None:
+        return None
+    tote = uow.session.get(Container, row.container_id)
+    return tote_view(uow, ctx, tote) if tote is not None else None
+
+
+def confirm_tote(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_id: uuid.UUID,
+                 code: str) -> ToteView:
+    row = uow.session.get(ReturnItem, item_id)
+    if row is None or row.status != "final" or row.container_id is None:
+        raise InvalidState("There is no finished item waiting for a tote. Scan the next item.")
+    expected = uow.session.get(Container, row.container_id)
+    assert expected is not None
+    code = code.strip()
+    if code != expected.code:
+        scanned = uow.session.scalars(select(Container).where(Container.code == code)).first()
+        what = (f"{code} is the {disposition_label(scanned.disposition)} tote" if scanned is not None
+                else f"{code} is not an open tote at this station")
+        raise WrongTote(f"Wrong tote: {what}. Put {row.lpn} in {expected.code} "
+                        f"({disposition_label(expected.disposition)}) and scan that tote.")
+    if expected.status != "open":
+        raise InvalidState(f"Tote {expected.code} is already closed. Ask a supervisor where {row.lpn} goes.")
+    if row.tote_confirmed_at is None:
+        row.tote_confirmed_at = ctx.clock.now()
+        row.version += 1
+        record_event(uow, ctx, operator.id, "tote_confirmed", row.id, detail=expected.code,
+                     after={"container": expected.code})
+    return tote_view(uow, ctx, expected)
+
+
+def list_open_totes(uow: UnitOfWork, ctx: StationContext) -> list[ToteView]:
+    totes = uow.session.scalars(
+        select(Container).where(Container.station_id == ctx.station_id, Container.status == "open")
+        .order_by(Container.disposition)
+    )
+    return [tote_view(uow, ctx, tote) for tote in totes]
+
+
+def close_tote(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, code: str) -> tuple[ToteView, ToteView]:
+    """Close the tote, queue its manifest on the slip printer, and open the next one for the disposition."""
+    from app.services import printing
+
+    tote = uow.session.scalars(select(Container).where(Container.code == code.strip())).first()
+    if tote is None or tote.station_id != ctx.station_id:
+        raise NotFound(f"{code} is not a tote of station {ctx.station_id}.")
+    if tote.status != "open":
+        raise InvalidState(f"Tote {tote.code} is already closed.")
+    now = ctx.clock.now()
+    tote.status, tote.closed_at, tote.closed_by = "closed", now, operator.id
+    manifest = manifest_doc(uow, ctx, tote, operator.name)
+    printing.enqueue(uow, ctx, "manifest", manifest, ctx.printing.slip_printer, operator.id, container_id=tote.id)
+    record_event(uow, ctx, operator.id, "tote_closed", None, detail=tote.code,
+                 after={"container": tote.code, "items": len(manifest.lines), "value_cents": manifest.value_cents})
+    closed = tote_view(uow, ctx, tote)
+    return closed, tote_view(uow, ctx, open_tote(uow, ctx, tote.disposition))
+
+
+def manifest_doc(uow: UnitOfWork, ctx: StationContext, tote: Container, closed_by: str) -> ManifestDoc:
+    rows = uow.session.execute(
+        select(ReturnItem, Product).outerjoin(Product, Product.id == ReturnItem.product_id)
+        .where(ReturnItem.container_id == tote.id, ReturnItem.status == "final").order_by(ReturnItem.lpn)
+    ).all()
+    lines = tuple(
+        ManifestLine(item.lpn or "", product.description if product else (item.unknown_description or "Unknown"),
+                     item.grade or "", product.unit_value_cents if product else 0, item.tote_confirmed_at is not None)
+        for item, product in rows
+    )
+    return ManifestDoc(tote.code, disposition_label(tote.disposition), ctx.printing.route(tote.disposition).where(""),
+                       tote.station_id, _local(tote.opened_at), _local(tote.closed_at), closed_by, lines)
+
+
+def _local(at: datetime | None) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def operator_name(uow: UnitOfWork, operator_id: int | None) -> str:
+    op = uow.session.get(Operator, operator_id) if operator_id else None
+    return op.name if op else ""
+
+
+class Totes:
+    """The tote services bound to a database, one unit of work per call (called from the DB thread)."""
+
+    def __init__(self, db: Database, ctx: StationContext) -> None:
+        self.db, self.ctx = db, ctx
+
+    def tote_of_item(self, item_id: uuid.UUID) -> ToteView | None:
+        with self.db.unit_of_work() as uow:
+            return tote_of_item(uow, self.ctx, item_id)
+
+    def confirm(self, operator: OperatorView, item_id: uuid.UUID, code: str) -> ToteView:
+        with self.db.unit_of_work() as uow:
+            return confirm_tote(uow, self.ctx, operator, item_id, code)
+
+    def open_totes(self) -> list[ToteView]:
+        with self.db.unit_of_work() as uow:
+            return list_open_totes(uow, self.ctx)
+
+    def close(self, operator: OperatorView, code: str) -> tuple[ToteView, ToteView]:
+        with self.db.unit_of_work() as uow:
+            return close_tote(uow, self.ctx, operator, code)
