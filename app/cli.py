@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="grading and disposition rules")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     rules_sub.add_parser("check", help="check rules and checklists, and run their examples")
+
+    scanners = sub.add_parser("scanners", help="serial ports with USB VID/PID; printable scanner sheets")
+    scanners_sub = scanners.add_subparsers(dest="scanners_command", metavar="ACTION")
+    sheet = scanners_sub.add_parser("sheet", help="write the scanner test sheet or the command barcodes as PDF")
+    sheet.add_argument("which", choices=["test", "commands"])
+    sheet.add_argument("file", type=Path)
     return parser
 
 
@@ -61,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "rules":
         return _rules_check(settings)
+    if args.command == "scanners":
+        from app.scanning.cli_scanners import run_scanners
+
+        return run_scanners(args, settings)
     from app.db import migrate
     from app.db.uow import Database
 

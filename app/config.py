@@ -56,6 +56,15 @@ class Settings:
     # Extra folders searched before the shipped resources (site-specific rules and checklists).
     rules_dir: str = ""
     checklists_dir: str = ""
+    # Scanners (issue 3; README "Scanners"). A wedge burst needs at least this many characters.
+    scan_min_length: int = 4
+    # What the scanner adds before/after the code, and sends instead of the GS1 separator (ASCII 29);
+    # written as text, `\x1d` / `<GS>` escapes allowed. Set by the scanner setup wizard.
+    scan_prefix: str = ""
+    scan_suffix: str = ""
+    gs_substitute: str = ""
+    # Serial scanners, `;`-separated: usb:VID:PID[:SERIAL] or a path, then ,baud= ,parity= ,term= ,name=
+    serial_scanners: str = ""
     # Printing (issue 4, docs/printing.md): printers as "name=tcp://HOST:9100, name=lp://QUEUE, name=file:DIR";
     # empty = one printer "files" that saves jobs in the user data folder.
     printers: str = ""
@@ -96,6 +105,14 @@ class Settings:
             raise ConfigError(f"{source}: mode '{self.mode}' must be one of: {', '.join(MODES)}.")
         if self.sync_interval_s < 1:
             raise ConfigError(f"{source}: sync_interval_s must be at least 1 second.")
+        if not 1 <= self.scan_min_length <= 64:
+            raise ConfigError(f"{source}: scan_min_length must be 1 to 64 characters, not {self.scan_min_length}.")
+        from app.scanning.ports import parse_specs  # checks the serial scanner specs; raises ConfigError
+
+        try:
+            parse_specs(self.serial_scanners)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
         for name in ("rma_pattern", "badge_pattern"):
             try:
                 re.compile(getattr(self, name))

@@ -15,8 +15,8 @@ from ui.feedback import Feedback
 from ui.screens.sign_in import SignInController, SignInView
 from ui.screens.station_controller import StationController
 from ui.screens.station_view import StationView
+from ui.station_scanners import StationScanners
 from ui.theme import STYLESHEET
-from ui.wedge_input import WedgeInput
 
 
 class MainWindow(QMainWindow):
@@ -33,7 +33,8 @@ class MainWindow(QMainWindow):
         self.sign_in_view = SignInView(settings.station_id)
         self.sign_in = SignInController(self.sign_in_view, desk, self.ops)
         self.station_view = StationView()
-        wedge = WedgeInput(settings.burst_gap_ms, settings.scan_terminators, self)
+        self.scanners = StationScanners(settings, self)  # wedge capture, serial scanners, setup wizard (F2)
+        wedge = self.scanners.wedge
         self.station = StationController(self.station_view, desk, self.ops, wedge,
                                          Feedback(self.station_view, settings.sound))
         self.stack.addWidget(self.sign_in_view)
@@ -45,7 +46,9 @@ class MainWindow(QMainWindow):
         for widget in (self.operator_label, QLabel(f"Station {settings.station_id}"), QLabel(desk.db.description)):
             widget.setContentsMargins(8, 0, 16, 0)
             status.addWidget(widget)
+        status.addWidget(self.scanners.status_label)
         status.addPermanentWidget(self.save_label)
+        self.scanners.connect_station(self.station)
 
         self.sign_in.signed_in.connect(self._signed_in)
         self.station.sign_out_requested.connect(self._sign_out)
@@ -67,5 +70,6 @@ class MainWindow(QMainWindow):
         self.save_label.setText(f"Last save {at:%H:%M:%S}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.scanners.stop()
         self.ops.shutdown()
         super().closeEvent(event)

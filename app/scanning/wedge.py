@@ -44,12 +44,19 @@ class BurstDecoder:
         """Enter/Tab: the collected line, or None when nothing was collected."""
         if not self._chars:
             return None
-        times = self._times + [t_ms]
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-        is_burst = len(self._chars) >= self.min_burst_length and max(gaps) < self.gap_ms
-        line = Line(self.text, is_burst)
+        line = Line(self.text, self.is_burst(t_ms))
         self.clear()
         return line
+
+    def is_burst(self, t_ms: float) -> bool:
+        """Long enough, and every gap (the terminator's included) shorter than the threshold."""
+        if len(self._chars) < self.min_burst_length:
+            return False
+        return self.max_gap(t_ms) < self.gap_ms
+
+    def max_gap(self, t_ms: float | None = None) -> float:
+        times = self._times + ([t_ms] if t_ms is not None else [])
+        return max((b - a for a, b in zip(times, times[1:], strict=False)), default=0.0)
 
     def idle(self, t_ms: float) -> str | None:
         """A lone character with no key after it for the gap: a person's single key press."""

@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from app.domain import checklist as cl
 from app.domain.vocab import CATEGORIES, VOID_REASONS, disposition_label
 from app.errors import DuplicateUnit
-from app.scanning.classify import Scan, ScanKind
+from app.scanning.classify import Problem, Scan, ScanKind
+from app.scanning.commands import Command
 from app.scanning.wedge import Line
 from app.services.desk import Desk
 from app.services.finalize import Decision
@@ -45,6 +46,7 @@ class StationController(QObject):
     item_finalized = Signal(object)  # ItemView
     saved = Signal(object)  # datetime of the last successful write
     sign_out_requested = Signal()
+    setup_requested = Signal()  # F2 or the CMD-SETUP barcode: the scanner setup wizard
 
     def __init__(self, view: StationView, desk: Desk, ops: BackgroundOps, wedge: WedgeInput,
                  feedback: Feedback) -> None:
@@ -74,6 +76,7 @@ class StationController(QObject):
         wedge.cancel.connect(lambda: self._enqueue(self._cancel))
         wedge.function_key.connect(lambda n: self._enqueue(lambda: self._function_key(n)))
         wedge.buffer_changed.connect(view.show_buffer)
+        wedge.attach(view)  # scans reach the station whatever widget of the window has focus
 
     # Entry points -------------------------------------------------------------------------------------
     def start(self, operator: OperatorView) -> None:
@@ -121,6 +124,11 @@ class StationController(QObject):
 
         self.ops.run_db(fn, success, failure, writes=writes)
 
+    def report_problem(self, text: str) -> None:
+        """A scanner problem found outside the input queue (a scan cut off by an unplug)."""
+        self.feedback.bad()
+        self._message(text, BAD)
+
     def _fail(self, error: BaseException) -> None:
         self.feedback.bad()
         self.view.banner.show_message(describe_error(error), BAD)
@@ -139,9 +147,11 @@ class StationController(QObject):
                 return
         if self.step is Step.SERIAL:
             scan = self.desk.classify(text)
-            if scan.kind is ScanKind.RMA:
+            if scan.kind is ScanKind.COMMAND or scan.problem in (Problem.GS_MISSING, Problem.BAD_GS1):
+                self._scan_command_or_problem(scan)
+            elif scan.kind is ScanKind.RMA:
                 self._attach_rma(scan.value)
-            elif scan.kind is ScanKind.PRODUCT and scan.serial:
+            elif scan.kind in (ScanKind.PRODUCT, ScanKind.GS1) and scan.serial:
                 self._set_serial(scan.serial)
             elif scan.kind is ScanKind.PRODUCT and scan.gtin:
                 self.feedback.bad()
@@ -150,6 +160,9 @@ class StationController(QObject):
                 self._set_serial(text)
             return
         scan = self.desk.classify(text)
+        if scan.kind is ScanKind.COMMAND:
+            self._scan_command_or_problem(scan)
+            return
         if scan.kind is ScanKind.UNKNOWN:
             self.feedback.bad()
             self._message(scan.message, BAD)
@@ -174,6 +187,22 @@ class StationController(QObject):
         operator, rma = self._operator(), self.pending_rma
         self._call(lambda: self.desk.start_intake(operator, scan, rma), self._intake_started,
                    on_failure=self._intake_failed)
+
+    def _scan_command_or_problem(self, scan: Scan) -> None:
+        """A command barcode does what its key does; a GS1 problem is never taken as a serial."""
+        if scan.kind is not ScanKind.COMMAND:
+            self.feedback.bad()
+            self._message(scan.message, BAD)
+            return
+        actions = {
+            Command.NEXT: self._confirm,
+            Command.BACK: self._back,
+            Command.CANCEL: self._cancel,
+            Command.VOID: lambda: self._function_key(8),
+            Command.SIGNOUT: lambda: self._function_key(12),
+            Command.SETUP: lambda: self._function_key(2),
+        }
+        actions[Command(scan.value)]()
 
     def _single_key(self, char: str) -> None:
         self.view.banner.clear()
@@ -240,6 +269,9 @@ class StationController(QObject):
             self._message("Press Esc again to cancel this item (its answers are discarded).")
 
     def _function_key(self, number: int) -> None:
+        if number == 2 and self.step in (Step.READY, Step.QUESTION, Step.SERIAL, Step.RESULT, Step.UNKNOWN):
+            self.setup_requested.emit()
+            return
         if number == 8 and self.step is Step.READY:
             if self.last_finished is None or self.last_finished.status != "final":
                 self._message("There is no finished item to void on this screen.")

@@ -54,6 +54,8 @@ class StationView(QFrame):
         root.addWidget(self.step, 1)
         self.text_field = QLineEdit()  # only for free text (unknown item description, void note)
         self.text_field.setMaxLength(200)
+        # Keys go straight to it (no scan capture): only free text is asked here, and a person types it.
+        self.text_field.setProperty("scannerRaw", True)
         self.text_field.hide()
         root.addWidget(self.text_field)
         bottom = QHBoxLayout()

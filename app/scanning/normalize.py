@@ -1,0 +1,61 @@
+"""Scanner text as the station's settings describe it → the plain text the parser reads.
+
+Scanners are set up in many ways: a prefix or suffix of their own, and the GS1 separator (FNC1) sent as
+ASCII 29 or as a printable substitute, because a keyboard wedge cannot always type ASCII 29. Wedge and
+serial input both go through `ScanFormat.normalise`, so the parser sees one form only: AIM identifier
+(if any) kept at the front, ASCII 29 between GS1 fields, no prefix, suffix or terminator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+GS = "\x1d"
+# `]` + symbology letter + modifier digit/letter (ISO/IEC 15424), e.g. ]C1 GS1-128, ]E0 EAN, ]d2 GS1 DataMatrix.
+AIM_PATTERN = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+# AIM identifiers that say "this is GS1 data".
+GS1_SYMBOLOGIES = {"]C1", "]e0", "]d2", "]Q3", "]J1"}
+_ESCAPES = {r"\x1d": GS, "<GS>": GS, "^]": GS, r"\t": "\t", r"\r": "\r", r"\n": "\n"}
+
+
+def unescape(setting: str) -> str:
+    r"""A setting as a person writes it in a TOML file: `\x1d`, `<GS>` and `^]` mean ASCII 29."""
+    text = setting
+    for written, char in _ESCAPES.items():
+        text = text.replace(written, char)
+    return re.sub(r"\\x([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def visible(text: str) -> str:
+    """Control characters made readable for messages and the screen."""
+    return "".join(
+        "⟨GS⟩" if c == GS else c if c.isprintable() else f"⟨{ord(c):02X}⟩" for c in text
+    )
+
+
+@dataclass(frozen=True)
+class ScanFormat:
+    prefix: str = ""
+    suffix: str = ""
+    gs_substitute: str = ""  # what the scanner sends instead of ASCII 29 ("" = ASCII 29 itself)
+
+    @classmethod
+    def from_settings(cls, prefix: str, suffix: str, gs_substitute: str) -> ScanFormat:
+        return cls(unescape(prefix), unescape(suffix), unescape(gs_substitute))
+
+    def has_prefix(self, text: str) -> bool:
+        return bool(self.prefix) and text.startswith(self.prefix)
+
+    def normalise(self, text: str) -> str:
+        text = text.strip("\r\n")
+        if self.prefix and text.startswith(self.prefix):
+            text = text[len(self.prefix):]
+        if self.suffix and text.endswith(self.suffix):
+            text = text[: -len(self.suffix)]
+        if self.gs_substitute:
+            text = text.replace(self.gs_substitute, GS)
+        # A separator right after the AIM id or at the end carries no data (some scanners send a leading FNC1).
+        aim = AIM_PATTERN.match(text)
+        head, body = (text[:3], text[3:]) if aim else ("", text)
+        return head + body.strip(GS)
