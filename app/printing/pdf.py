@@ -18,6 +18,7 @@ from app.printing.layout import Bars, Page, Rule, Text
 
 # Helvetica's cap height is ~0.72 of the font size; ZPL font 0's character height includes the descender.
 _FONT_SCALE = 0.95
+_EDGE = 0.02  # dots
 
 
 def render_pdf(page: Page) -> bytes:
@@ -42,7 +43,8 @@ def render_pdf(page: Page) -> bytes:
         elif isinstance(element, Bars):
             top = height_pt - (element.y + element.height) * dot
             for x, width in element.runs():
-                canvas.rect(x * dot, top, width * dot, element.height * dot, stroke=0, fill=1)
+                # A hair inside the dot grid: float rounding must never widen a bar onto the next dot.
+                canvas.rect((x + _EDGE) * dot, top, (width - 2 * _EDGE) * dot, element.height * dot, stroke=0, fill=1)
         elif isinstance(element, Rule):
             canvas.rect(element.x * dot, height_pt - (element.y + element.thickness) * dot,
                         element.width * dot, element.thickness * dot, stroke=0, fill=1)

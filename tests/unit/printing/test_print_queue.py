@@ -1,0 +1,142 @@
+"""The persistent queue: jobs commit with the finalize, wait with backoff, move printers, reprint audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.db.models import AuditEvent, PrintJob
+from app.errors import InvalidState, PrinterUnavailable
+from app.printing.documents import LabelDoc, SlipDoc, load
+from app.services import printing
+from app.services.printing import PrintQueue, backoff
+from tests.print_helpers import decode_png, finish_item, jobs, use_printers
+
+
+@pytest.fixture
+def queue(desk, tmp_path):
+    use_printers(desk, tmp_path / "out")
+    return PrintQueue(desk.db, desk.ctx)
+
+
+def test_finalize_queues_label_and_slip_in_the_same_transaction(desk, worker, queue):
+    item = finish_item(desk, worker, with_rma=True)
+    rows = jobs(desk.db)
+    assert sorted(j.kind for j in rows) == ["label", "slip"]
+    assert all(j.status == "queued" and j.item_id == item.id and j.created_by == worker.id for j in rows)
+    label = load("label", next(j.payload for j in rows if j.kind == "label"))
+    slip = load("slip", next(j.payload for j in rows if j.kind == "slip"))
+    assert isinstance(label, LabelDoc) and label.barcode == item.lpn
+    assert isinstance(slip, SlipDoc) and slip.lpn == item.lpn and slip.operator == worker.name
+    assert slip.rma and slip.tote.startswith("TOTE-D01-") and slip.destination and slip.checklist
+
+
+def test_a_failing_finalize_leaves_no_print_job(desk, worker, queue, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(printing, "enqueue_item_jobs", broken)
+    with pytest.raises(RuntimeError):
+        finish_item(desk, worker)
+    assert jobs(desk.db) == []
+    from app.db.models import ReturnItem
+
+    with desk.db.unit_of_work() as uow:
+        assert uow.session.scalars(select(ReturnItem.status)).all() == ["draft"]
+
+
+def test_printed_jobs_are_files_and_done(desk, worker, queue, tmp_path):
+    item = finish_item(desk, worker)
+    assert queue.process_due() == 2
+    assert queue.process_due() == 0  # nothing prints twice
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert [f.split("-")[0] for f in files] == ["label", "slip"] and all(item.lpn in f for f in files)
+    assert {j.status for j in jobs(desk.db)} == {"done"}
+    assert queue.status().text == "Printing: all printed"
+
+
+def test_failure_waits_with_backoff_then_prints_once(desk, worker, queue, clock):
+    finish_item(desk, worker)
+    sent: list[str] = []
+
+    def down(printer, payload, name):
+        raise PrinterUnavailable("Printer files is out of paper.")
+
+    assert queue.process_due(sender=down) == 2
+    rows = jobs(desk.db)
+    assert {(j.status, j.attempts) for j in rows} == {("waiting", 1)}
+    assert all(j.next_attempt_at == clock.now() + timedelta(seconds=5) for j in rows)
+    status = queue.status()
+    assert status.waiting == 2 and status.failing == 2 and "out of paper" in status.text
+    assert queue.process_due(sender=lambda *a: sent.append(a[2])) == 0  # not due yet
+    clock.at += timedelta(seconds=5)
+    assert queue.process_due(sender=lambda *a: sent.append(a[2])) == 2
+    assert len(sent) == 2 and {j.status for j in jobs(desk.db)} == {"done"}
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [5, 10, 20, 40]
+    assert backoff(30) == timedelta(minutes=5)
+
+
+def test_send_a_waiting_job_to_another_printer_is_audited(desk, worker, queue, tmp_path):
+    finish_item(desk, worker)
+    queue.process_due(sender=lambda *a: (_ for _ in ()).throw(PrinterUnavailable("off")))
+    job = next(j for j in queue.jobs() if j.kind == "label")
+    moved = queue.send_to(worker, job.id, "spare")
+    assert moved.printer == "spare"
+    queue.process_due(sender=None)
+    assert any(p.name.startswith("label-") for p in (tmp_path / "out" / "spare").iterdir())
+    with desk.db.unit_of_work() as uow:
+        event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "print_moved")).one()
+        assert event.after == {"printer": "spare"}
+    with pytest.raises(InvalidState, match="Reprint it instead"):
+        queue.send_to(worker, job.id, "files")
+
+
+def test_reprint_needs_a_reason_and_is_audited(desk, worker, queue):
+    item = finish_item(desk, worker)
+    queue.process_due()
+    label = next(j for j in queue.jobs() if j.kind == "label")
+    with pytest.raises(InvalidState, match="why"):
+        queue.reprint(worker, label.id, "  ")
+    again = queue.reprint(worker, label.id, "label torn")
+    assert again.status == "queued" and again.reason == "label torn" and again.subject == item.lpn
+    with desk.db.unit_of_work() as uow:
+        event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "reprinted")).one()
+        assert event.item_id == item.id and "label torn" in event.detail
+        copies = uow.session.scalars(select(PrintJob.payload).where(PrintJob.kind == "label")).all()
+        assert len(copies) == 2 and copies[0] == copies[1]  # the same document as decided then
+
+
+def test_void_cancels_jobs_not_printed_yet(desk, worker, queue):
+    item = finish_item(desk, worker)
+    desk.void_item(worker, item.id, "wrong_item_scanned")
+    assert {j.status for j in jobs(desk.db)} == {"cancelled"}
+    assert queue.process_due() == 0
+
+
+def test_interrupted_job_is_sent_again_after_a_restart(desk, worker, queue):
+    finish_item(desk, worker)
+    with desk.db.unit_of_work() as uow:
+        assert printing.claim_next(uow, "D01", desk.ctx.clock.now()) is not None  # then the app died
+    assert queue.recover() == 1
+    assert queue.process_due() == 2
+
+
+def test_preview_png_is_the_queued_label(desk, worker, queue):
+    item = finish_item(desk, worker)
+    png = queue.preview_png(item.id)
+    assert png is not None and png.startswith(b"\x89PNG")
+    assert decode_png(png) == [item.lpn]
+
+
+def test_a_damaged_job_waits_with_a_message(desk, worker, queue):
+    finish_item(desk, worker)
+    with desk.db.unit_of_work() as uow:
+        for job in uow.session.scalars(select(PrintJob)):
+            job.payload = b"{not json"
+    queue.process_due()
+    assert all(j.status == "waiting" and "damaged" in (j.last_error or "") for j in jobs(desk.db))

@@ -1,0 +1,74 @@
+"""Totes: the right tote confirms, the wrong one is refused with a message, closing prints a manifest."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.db.models import AuditEvent, ReturnItem
+from app.errors import WrongTote
+from app.printing.documents import ManifestDoc, load
+from app.services.printing import PrintQueue
+from app.services.totes import Totes, is_tote_code, open_tote
+from tests.print_helpers import finish_item, jobs, rasterize_pdf, use_printers
+
+
+@pytest.fixture
+def totes(desk, tmp_path):
+    use_printers(desk, tmp_path / "out")
+    return Totes(desk.db, desk.ctx)
+
+
+def test_tote_code_pattern():
+    assert is_tote_code("TOTE-D01-00042")
+    assert not is_tote_code("TOTE-D01-42") and not is_tote_code("LP-D01-0000042")
+
+
+def test_item_goes_to_its_disposition_tote_unconfirmed(desk, worker, totes):
+    item = finish_item(desk, worker)
+    tote = totes.tote_of_item(item.id)
+    assert tote is not None and tote.disposition == item.disposition and tote.code == "TOTE-D01-00001"
+    assert (tote.items, tote.confirmed) == (1, 0)
+    again = finish_item(desk, worker)
+    assert totes.tote_of_item(again.id).code == tote.code  # one open tote per disposition
+
+
+def test_right_tote_confirms_wrong_tote_is_refused(desk, worker, totes):
+    item = finish_item(desk, worker)
+    right = totes.tote_of_item(item.id)
+    with desk.db.unit_of_work() as uow:
+        other_disposition = "restock" if item.disposition != "restock" else "quarantine"
+        other = open_tote(uow, desk.ctx, other_disposition).code
+    with pytest.raises(WrongTote, match=f"Wrong tote: {other} is the .*Put {item.lpn} in {right.code}"):
+        totes.confirm(worker, item.id, other)
+    with pytest.raises(WrongTote, match="not an open tote"):
+        totes.confirm(worker, item.id, "TOTE-D01-09999")
+    with desk.db.unit_of_work() as uow:
+        assert uow.session.get(ReturnItem, item.id).tote_confirmed_at is None  # still unconfirmed
+    confirmed = totes.confirm(worker, item.id, right.code)
+    assert confirmed.confirmed == 1
+    with desk.db.unit_of_work() as uow:
+        assert uow.session.get(ReturnItem, item.id).tote_confirmed_at is not None
+        assert uow.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "tote_confirmed")).all() == [
+            right.code]
+
+
+def test_closing_a_tote_queues_its_manifest_and_opens_the_next(desk, worker, totes, tmp_path):
+    first = finish_item(desk, worker)
+    second = finish_item(desk, worker)
+    tote = totes.tote_of_item(first.id)
+    totes.confirm(worker, first.id, tote.code)
+    closed, nxt = totes.close(worker, tote.code)
+    assert closed.status == "closed" and nxt.status == "open" and nxt.code == "TOTE-D01-00002"
+    assert nxt.disposition == tote.disposition
+    manifest_job = next(j for j in jobs(desk.db) if j.kind == "manifest")
+    doc = load("manifest", manifest_job.payload)
+    assert isinstance(doc, ManifestDoc)
+    assert [line.lpn for line in doc.lines] == [first.lpn, second.lpn]
+    assert [line.confirmed for line in doc.lines] == [True, False]
+    assert doc.value_cents == sum(line.value_cents for line in doc.lines) > 0
+    PrintQueue(desk.db, desk.ctx).process_due()
+    pdf = next((tmp_path / "out").glob("manifest-*.pdf")).read_bytes()
+    assert rasterize_pdf(pdf).getbbox() is not None  # a real, readable PDF page
+    third = finish_item(desk, worker)
+    assert totes.tote_of_item(third.id).code == nxt.code

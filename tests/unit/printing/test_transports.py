@@ -1,0 +1,69 @@
+"""Printer addresses from the settings, the file printer, and the lp printer's clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.errors import ConfigError, PrintError
+from app.printing.setup import load_routing, print_setup
+from app.printing.transports import FileTransport, LpTransport, parse_printer, parse_printers
+from tests.printer_server import zebra_status
+
+
+def test_printer_specs():
+    zebra = parse_printer("zebra", "tcp://10.0.0.5?timeout=2&status=no")
+    assert (zebra.scheme, zebra.target, zebra.port, zebra.format, zebra.timeout_s, zebra.status_check) == (
+        "tcp", "10.0.0.5", 9100, "zpl", 2.0, False)
+    assert parse_printer("o", "lp://Office_Laser").format == "pdf"
+    assert parse_printer("z", "zpl+lp://Zebra_Raw").format == "zpl"
+    folder = parse_printer("f", "file:/tmp/labels")
+    assert (folder.scheme, folder.target, folder.format) == ("file", "/tmp/labels", "pdf")
+    assert set(parse_printers("a=tcp://h:9101, b=file:/x")) == {"a", "b"}
+
+
+@pytest.mark.parametrize("bad", ["10.0.0.5", "http://x", "tcp://", "a=b=c"])
+def test_bad_printer_spec_says_how_to_write_one(bad):
+    with pytest.raises(ConfigError, match="tcp://HOST:9100"):
+        parse_printers(f"zebra={bad}" if "=" not in bad else bad.replace("a=", "zebra="))
+
+
+def test_station_printers_must_exist():
+    with pytest.raises(ConfigError, match="label_printer 'zebra' is not one of the printers"):
+        print_setup("files=file:/tmp/x", "zebra", "files")
+    with pytest.raises(ConfigError, match="2x1 or 4x6"):
+        print_setup("files=file:/tmp/x", "files", "files", label_size="3x2")
+
+
+def test_file_printer_writes_whole_files(tmp_path):
+    FileTransport(parse_printer("f", f"zpl+file:{tmp_path}")).send(b"^XA^XZ", "label-LP-1")
+    assert (tmp_path / "label-LP-1.zpl").read_bytes() == b"^XA^XZ"
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_lp_printer_without_cups_says_so(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(PrintError, match="CUPS"):
+        LpTransport(parse_printer("o", "lp://Office")).send(b"%PDF", "slip")
+
+
+def test_routing_table_covers_every_disposition_and_vendor_is_filled_in(tmp_path):
+    from app.domain.vocab import Disposition
+
+    routing = load_routing()
+    assert set(routing) == {d.value for d in Disposition}
+    assert routing["rtv"].where("Voltra Mobile") == "RTV cage - Voltra Mobile"
+    bad = tmp_path / "routing.toml"
+    bad.write_text('[restok]\nkind = "bay"\ndestination = "x"\n')
+    with pytest.raises(ConfigError, match=r"\[restok\] is not a disposition"):
+        load_routing(bad)
+
+
+def test_zebra_status_flags_are_read():
+    from app.errors import PrinterUnavailable
+    from app.printing.transports import check_status
+
+    check_status(zebra_status(), "zebra")
+    with pytest.raises(PrinterUnavailable, match="out of paper"):
+        check_status(zebra_status(paper_out=True), "zebra")
+    with pytest.raises(PrinterUnavailable, match="head open"):
+        check_status(zebra_status(head_open=True), "zebra")
