@@ -74,3 +74,11 @@ class PrinterUnavailable(PrintError):
 
 class WrongTote(InvalidState):
     """The scanned tote is not the one for the item's disposition; the item stays unconfirmed."""
+
+
+class CentralUnavailable(DatabaseUnavailable):
+    """The central database cannot be reached: the station keeps working and its changes wait to be sent."""
+
+
+class SyncError(ReturnsDeskError):
+    """The central database refused what a station sent or pulled; says what to fix."""

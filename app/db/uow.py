@@ -31,6 +31,11 @@ class Database:
         self._sessions: sessionmaker[Session] = make_session_factory(self.engine)
 
     @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory, for session event hooks (the sync outbox writer)."""
+        return self._sessions
+
+    @property
     def description(self) -> str:
         return describe_url(self.url)
 

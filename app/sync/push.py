@@ -1,0 +1,288 @@
+"""Push: outbox rows go to the central database in batches, each batch in one central transaction.
+
+Exactly once: every change carries a client-generated change id; the central `sync_applied` table records the
+ids it has applied in the same transaction as the rows, so a batch replayed after a dropped connection (sent,
+applied, but the station never heard back) is recognised and skipped. Records keep their client UUIDs.
+Conflict rule (return items): a station's change applies only if the central record still has the version the
+station last sent; otherwise someone changed it centrally (a supervisor) and the central version wins: the
+station's version is kept in `sync_conflict` on both sides and the station takes the central version.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Table, bindparam, func, insert, select, update
+
+from app.db.models import AuditEvent, Container, OutboxEntry, PrintJob, ReturnItem, SyncApplied, SyncConflict
+from app.db.uow import Database
+from app.errors import SyncError
+from app.sync.central import is_postgres, plain_errors
+from app.sync.codec import from_json, is_binary, to_json
+
+BATCH_SIZE = 2000
+OUTBOX: Table = OutboxEntry.__table__  # type: ignore[assignment]
+ITEM: Table = ReturnItem.__table__  # type: ignore[assignment]
+JOB: Table = PrintJob.__table__  # type: ignore[assignment]
+CONTAINER: Table = Container.__table__  # type: ignore[assignment]
+AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
+APPLIED: Table = SyncApplied.__table__  # type: ignore[assignment]
+CONFLICT: Table = SyncConflict.__table__  # type: ignore[assignment]
+# Payload keys that are not columns: how the central side resolves the tote and checks the version.
+EXTRA_KEYS = ("container_code", "base_version")
+
+
+@dataclass(frozen=True)
+class Change:
+    outbox_id: int
+    change_id: uuid.UUID
+    entity: str
+    key: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    change: Change
+    central: dict[str, Any]  # the central record as JSON: what the station takes
+
+
+@dataclass
+class PushResult:
+    sent: int = 0
+    replayed: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def add(self, other: PushResult) -> None:
+        self.sent += other.sent
+        self.replayed += other.replayed
+        self.conflicts.extend(other.conflicts)
+
+
+def count_waiting(local: Database) -> int:
+    with local.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.sent_at.is_(None)))
+                   .scalar_one())
+
+
+def push_once(
+    local: Database,
+    central: Database,
+    station_id: str,
+    batch_size: int = BATCH_SIZE,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> PushResult:
+    """Send everything waiting, batch by batch, until the outbox is empty (or `should_stop()`)."""
+    total = PushResult()
+    while not should_stop():
+        changes = next_batch(local, batch_size)
+        if not changes:
+            break
+        try:
+            with plain_errors(central, waiting=count_waiting(local)), central.engine.begin() as conn:
+                result = apply_batch(conn, station_id, changes)
+        except SyncError as exc:
+            _note_refusal(local, changes, str(exc))
+            raise
+        mark_sent(local, changes, result.conflicts)
+        total.add(result)
+    return total
+
+
+def next_batch(local: Database, batch_size: int) -> list[Change]:
+    with local.engine.connect() as conn:
+        rows = conn.execute(
+            select(OUTBOX.c.id, OUTBOX.c.change_id, OUTBOX.c.entity, OUTBOX.c.entity_key, OUTBOX.c.payload)
+            .where(OUTBOX.c.sent_at.is_(None))
+            .order_by(OUTBOX.c.id)
+            .limit(batch_size)
+        ).all()
+    return [Change(r.id, r.change_id, r.entity, r.entity_key, r.payload) for r in rows]
+
+
+def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:
+    """Apply one batch inside the caller's central transaction."""
+    seen = set(conn.scalars(select(APPLIED.c.change_id).where(APPLIED.c.change_id.in_([c.change_id for c in changes]))))
+    fresh = [c for c in changes if c.change_id not in seen]
+    by_entity: dict[str, list[Change]] = {}
+    for change in fresh:
+        by_entity.setdefault(change.entity, []).append(change)
+    _upsert_containers(conn, by_entity.get("container", []))
+    codes = _container_ids(conn, by_entity.get("return_item", []) + by_entity.get("print_job", []))
+    conflicts = _apply_items(conn, station_id, by_entity.get("return_item", []), codes)
+    _upsert(conn, JOB, _latest(by_entity.get("print_job", [])), "id", codes)
+    _insert(conn, AUDIT, [c.payload for c in by_entity.get("audit_event", [])])
+    unknown = set(by_entity) - {"container", "return_item", "print_job", "audit_event"}
+    if unknown:
+        raise SyncError(f"This station sends changes of a kind the central database does not know ({unknown}). "
+                        "Upgrade Returns Desk on the station or the server so both are the same version.")
+    now = datetime.now(UTC)
+    if fresh:
+        conn.execute(insert(APPLIED), [{"change_id": c.change_id, "station_id": station_id, "applied_at": now}
+                                       for c in fresh])
+    return PushResult(sent=len(changes), replayed=len(changes) - len(fresh), conflicts=conflicts)
+
+
+def _latest(changes: Iterable[Change]) -> list[dict[str, Any]]:
+    """The last change of each record in the batch (one statement may touch a row only once)."""
+    latest: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        latest[change.key] = change.payload
+    return list(latest.values())
+
+
+def _upsert_containers(conn: Connection, changes: list[Change]) -> None:
+    _upsert(conn, CONTAINER, _latest(changes), "code", {})
+
+
+def _container_ids(conn: Connection, changes: list[Change]) -> dict[str, int]:
+    codes = {c.payload["container_code"] for c in changes if c.payload.get("container_code")}
+    if not codes:
+        return {}
+    return {code: cid for code, cid in conn.execute(select(CONTAINER.c.code, CONTAINER.c.id)
+                                                    .where(CONTAINER.c.code.in_(codes)))}
+
+
+def _apply_items(conn: Connection, station_id: str, changes: list[Change], codes: dict[str, int]) -> list[Conflict]:
+    first_base: dict[str, int | None] = {}
+    latest: dict[str, Change] = {}
+    for change in changes:
+        first_base.setdefault(change.key, change.payload.get("base_version"))
+        latest[change.key] = change
+    if not latest:
+        return []
+    central = {str(row.id): row for row in conn.execute(
+        select(ITEM).where(ITEM.c.id.in_([uuid.UUID(k) for k in latest])))}
+    fresh: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    conflicts: list[Conflict] = []
+    for key, change in latest.items():
+        row = central.get(key)
+        if row is None:
+            fresh.append(change.payload)
+        elif row.version == first_base[key]:
+            updates.append(change.payload)
+        else:
+            conflicts.append(Conflict(change, to_json(ITEM, dict(row._mapping))))
+    _insert(conn, ITEM, fresh, codes)
+    _update(conn, ITEM, updates, "id", codes)
+    if conflicts:
+        now = datetime.now(UTC)
+        conn.execute(insert(CONFLICT), [_conflict_row(station_id, c, now) for c in conflicts])
+    return conflicts
+
+
+def _conflict_row(station_id: str, conflict: Conflict, now: datetime) -> dict[str, Any]:
+    sent = conflict.change.payload
+    return {
+        "entity": "return_item", "entity_key": conflict.change.key, "station_id": station_id,
+        "local": sent, "central": conflict.central, "detected_at": now,
+        "resolution": (
+            f"Central version {conflict.central['version']} kept (changed centrally, e.g. by a supervisor); "
+            f"station {station_id} sent version {sent['version']} based on version {sent.get('base_version')}. "
+            "The station's version is kept here and the station now shows the central one."
+        ),
+    }
+
+
+def _columns_of(table: Table, payload: dict[str, Any], codes: dict[str, int]) -> dict[str, Any]:
+    values = {k: v for k, v in payload.items() if k not in EXTRA_KEYS}
+    if "container_code" in payload and "container_id" in table.columns:
+        code = payload["container_code"]
+        values["container_id"] = codes.get(code) if code else None
+    return values
+
+
+def _upsert(conn: Connection, table: Table, payloads: list[dict[str, Any]], key: str, codes: dict[str, int]) -> None:
+    if not payloads:
+        return
+    column = table.columns[key]
+    wanted = [from_json(table, {key: p[key]})[key] for p in payloads]
+    existing = {str(v) for v in conn.scalars(select(column).where(column.in_(wanted)))}
+    _insert(conn, table, [p for p in payloads if str(p[key]) not in existing], codes)
+    _update(conn, table, [p for p in payloads if str(p[key]) in existing], key, codes)
+
+
+def _insert(conn: Connection, table: Table, payloads: list[dict[str, Any]], codes: dict[str, int] | None = None
+            ) -> None:
+    if not payloads:
+        return
+    rows = [_columns_of(table, p, codes or {}) for p in payloads]
+    if is_postgres(conn):
+        copy_json_rows(conn, table, rows)
+    else:
+        conn.execute(insert(table), [from_json(table, r) for r in rows])
+
+
+def _update(conn: Connection, table: Table, payloads: list[dict[str, Any]], key: str, codes: dict[str, int]) -> None:
+    if not payloads:
+        return
+    rows = []
+    for payload in payloads:
+        values = from_json(table, _columns_of(table, payload, codes))
+        values["match_key"] = values.pop(key)
+        values.pop("id", None)  # containers: the central id is the central database's own
+        rows.append(values)
+    conn.execute(update(table).where(table.columns[key] == bindparam("match_key")), rows)
+
+
+def copy_json_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL COPY of JSON payload rows: the server parses the ISO dates and UUID strings itself."""
+    from psycopg import sql
+
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    binary = {name for name in columns if is_binary(table, name)}
+    converters: list[Callable[[Any], Any]] = []
+    for name in columns:
+        if name in as_json:
+            converters.append(lambda v: None if v is None else json.dumps(v))
+        elif name in binary:
+            converters.append(lambda v: None if v is None else base64.b64decode(v))
+        else:
+            converters.append(lambda v: v)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(n) for n in columns))
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([convert(row.get(name)) for name, convert in zip(columns, converters, strict=True)])
+
+
+def mark_sent(local: Database, changes: Sequence[Change], conflicts: Sequence[Conflict]) -> None:
+    """Mark the batch sent; for conflicts, take the central version and log the station's one."""
+    now = datetime.now(UTC)
+    ids = [c.outbox_id for c in changes]
+    with local.engine.begin() as conn:
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(sent_at=now, last_error=None))
+        for conflict in conflicts:
+            take_central_version(conn, conflict, now)
+
+
+def take_central_version(conn: Connection, conflict: Conflict, now: datetime) -> None:
+    central = from_json(ITEM, conflict.central)
+    central.pop("container_id", None)  # tote ids are per database; the station keeps its own link
+    item_id = central.pop("id")
+    conn.execute(update(ITEM).where(ITEM.c.id == item_id).values(**central))
+    conn.execute(insert(CONFLICT).values(
+        entity="return_item", entity_key=conflict.change.key, station_id=conflict.change.payload["station_id"],
+        local=conflict.change.payload, central=conflict.central, detected_at=now,
+        resolution=f"Central version {conflict.central['version']} taken; this station's version kept here."))
+    # The next local change of this item is based on the central version now.
+    conn.execute(insert(OUTBOX).values(
+        change_id=uuid.uuid4(), entity="return_item", entity_key=conflict.change.key,
+        payload={**conflict.central, "base_version": conflict.central["version"]}, created_at=now, sent_at=now,
+        attempts=0))
+
+
+def _note_refusal(local: Database, changes: Sequence[Change], message: str) -> None:
+    with local.engine.begin() as conn:
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_([c.outbox_id for c in changes]))
+                     .values(attempts=OUTBOX.c.attempts + 1, last_error=message[:2000]))

@@ -1,0 +1,136 @@
+"""One sync round (pull, then push) with its outcome recorded, and the background loop with backoff.
+
+No Qt here: the UI wraps `SyncLoop` in ui/sync_worker.py; `returns-desk sync --once` calls `sync_once`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from app.db.models import SyncConflict
+from app.db.uow import Database
+from app.errors import CentralUnavailable, ReturnsDeskError
+from app.sync import state
+from app.sync.pull import PullResult, pull_once
+from app.sync.push import PushResult, count_waiting, push_once
+
+log = logging.getLogger("returns_desk.sync")
+MAX_BACKOFF_S = 300.0
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar and `sync status` show."""
+
+    waiting: int
+    last_sync_at: datetime | None
+    last_error: str | None
+    conflicts: int
+
+    def describe(self) -> str:
+        last = f"last sync {self.last_sync_at.astimezone():%H:%M:%S}" if self.last_sync_at else "never synced"
+        text = f"Sync: {last}, {self.waiting} waiting"
+        if self.conflicts:
+            text += f", {self.conflicts} conflict(s) logged"
+        return text
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pulled: PullResult
+    pushed: PushResult
+
+
+def read_status(local: Database) -> SyncStatus:
+    with local.engine.connect() as conn:
+        conflicts = int(conn.execute(select(func.count()).select_from(SyncConflict)).scalar_one())
+        return SyncStatus(
+            waiting=count_waiting(local),
+            last_sync_at=state.read_time(conn, "last_sync_at"),
+            last_error=state.read(conn, "last_error") or None,
+            conflicts=conflicts,
+        )
+
+
+def sync_once(local: Database, central: Database, station_id: str,
+              should_stop: Callable[[], bool] = lambda: False) -> SyncReport:
+    """Pull master data, then push the outbox. Records the outcome (and any error, in words) in sync_state."""
+    try:
+        pulled = pull_once(local, central, should_stop=should_stop)
+        pushed = push_once(local, central, station_id, should_stop=should_stop)
+    except ReturnsDeskError as exc:
+        _record(local, error=str(exc))
+        raise
+    _record(local, error=None)
+    return SyncReport(pulled, pushed)
+
+
+def _record(local: Database, error: str | None) -> None:
+    with local.engine.begin() as conn:
+        if error is None:
+            state.write(conn, "last_sync_at", datetime.now(UTC).isoformat())
+        state.write(conn, "last_error", error or "")
+
+
+class SyncLoop:
+    """Runs `sync_once` every `interval_s` on its own thread; after a failure waits longer each time (≤ 5 min)."""
+
+    def __init__(self, local: Database, central: Database, station_id: str, interval_s: float,
+                 on_status: Callable[[SyncStatus], None]) -> None:
+        self.local, self.central, self.station_id = local, central, station_id
+        self.interval_s = interval_s
+        self.on_status = on_status
+        self.failures = 0
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Sync now (e.g. right after an item was finalized) instead of at the next interval."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def next_delay(self) -> float:
+        if self.failures == 0:
+            return self.interval_s
+        return min(self.interval_s * 2 ** min(self.failures, 10), MAX_BACKOFF_S)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.run_round()
+            self._wake.wait(self.next_delay())
+            self._wake.clear()
+
+    def run_round(self) -> None:
+        try:
+            sync_once(self.local, self.central, self.station_id, should_stop=self._stop.is_set)
+            self.failures = 0
+        except CentralUnavailable as exc:
+            self.failures += 1
+            log.info("central database unreachable: %s", exc)
+        except ReturnsDeskError as exc:
+            self.failures += 1
+            log.warning("sync failed: %s", exc)
+        except Exception as exc:  # a bug must not kill the loop: log it, say it, try again later
+            self.failures += 1
+            log.exception("sync failed unexpectedly")
+            _record(self.local, error=f"Sync failed ({type(exc).__name__}); details are in the log. "
+                                      "Work continues; changes wait and are sent later.")
+        try:
+            self.on_status(read_status(self.local))
+        except Exception:
+            log.exception("could not read the sync status")
