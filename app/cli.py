@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     sheet = scanners_sub.add_parser("sheet", help="write the scanner test sheet or the command barcodes as PDF")
     sheet.add_argument("which", choices=["test", "commands"])
     sheet.add_argument("file", type=Path)
+
+    sync = sub.add_parser("sync", help="central database sync (docs/central-database.md)")
+    sync.add_argument("action", nargs="?", choices=["status"], help="status: last sync, waiting, errors, conflicts")
+    sync.add_argument("--once", action="store_true", help="pull master data and push waiting changes once, now")
+    sync.add_argument("--central", help="central database URL (default: setting central_db, "
+                      "env RETURNS_DESK_CENTRAL_DB)")
     return parser
 
 
@@ -71,6 +77,10 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         from app.scanning.cli_scanners import run_scanners
 
         return run_scanners(args, settings)
+    if args.command == "sync":
+        from app.sync.cli_sync import run_sync
+
+        return run_sync(args, settings)
     from app.db import migrate
     from app.db.uow import Database
 

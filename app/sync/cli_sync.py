@@ -1,0 +1,63 @@
+"""`returns-desk sync --once` and `returns-desk sync status`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+
+from app.config import Settings
+from app.db import migrate
+from app.db.uow import Database
+from app.errors import ConfigError
+from app.sync.central import central_url
+from app.sync.runner import read_status, sync_once
+
+
+def run_sync(args: argparse.Namespace, settings: Settings) -> int:
+    if args.central:
+        settings = replace(settings, central_db=args.central)
+    if args.action is None and not args.once:
+        print("error: say what to do: `returns-desk sync --once` or `returns-desk sync status`.", file=sys.stderr)
+        return 2
+    if settings.mode == "direct":
+        raise ConfigError("This station works directly on the central database (mode direct): "
+                          "there is nothing to sync. See docs/central-database.md.")
+    local = Database(settings.db)
+    try:
+        migrate.ensure_current(local)
+        if args.action == "status":
+            return _status(local, settings)
+        central = Database(central_url(settings))
+        try:
+            report = sync_once(local, central, settings.station_id)
+        finally:
+            central.dispose()
+        pushed = report.pushed
+        print(f"Pulled {report.pulled.total} changed master-data rows "
+              f"({', '.join(f'{k} {v}' for k, v in report.pulled.rows.items())}).")
+        print(f"Pushed {pushed.sent} changes ({pushed.replayed} already there), "
+              f"{len(pushed.conflicts)} conflict(s) logged.")
+        return 0
+    finally:
+        local.dispose()
+
+
+def _status(local: Database, settings: Settings) -> int:
+    status = read_status(local)
+    print(f"mode: {settings.mode}")
+    print(f"central database: {_shown(settings.central_db)}")
+    print(f"last sync: {status.last_sync_at.astimezone():%Y-%m-%d %H:%M:%S}" if status.last_sync_at
+          else "last sync: never")
+    print(f"waiting to be sent: {status.waiting}")
+    print(f"conflicts logged: {status.conflicts}")
+    print(f"last error: {status.last_error or 'none'}")
+    return 1 if status.last_error else 0
+
+
+def _shown(url: str) -> str:
+    if not url:
+        return "(not set: central_db or RETURNS_DESK_CENTRAL_DB)"
+    from app.db.engine import describe_url
+
+    return describe_url(url)
