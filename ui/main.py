@@ -8,16 +8,16 @@ from pathlib import Path
 
 from app.config import Settings, data_dir
 from app.db import migrate
-from app.db.uow import Database
 from app.domain.rules_check import load_configuration
 from app.errors import ReturnsDeskError
 from app.printing.setup import print_setup_from
 from app.services.context import StationContext
 from app.services.desk import Desk
+from app.sync.modes import open_station_database
 
 
 def build_desk(settings: Settings) -> Desk:
-    db = Database(settings.db)
+    db = open_station_database(settings)  # standalone / station (outbox on) / direct: issue 5
     migrate.ensure_current(db)
     configuration = load_configuration(
         Path(settings.rules_dir) if settings.rules_dir else None,

@@ -16,6 +16,7 @@ from ui.screens.sign_in import SignInController, SignInView
 from ui.screens.station_controller import StationController
 from ui.screens.station_view import StationView
 from ui.station_scanners import StationScanners
+from ui.sync_worker import StationSync
 from ui.theme import STYLESHEET
 
 
@@ -47,12 +48,15 @@ class MainWindow(QMainWindow):
             widget.setContentsMargins(8, 0, 16, 0)
             status.addWidget(widget)
         status.addWidget(self.scanners.status_label)
+        self.sync = StationSync(desk.db, settings, self)  # central database sync on its own thread (issue 5)
+        status.addWidget(self.sync.status_label)
         status.addPermanentWidget(self.save_label)
         self.scanners.connect_station(self.station)
 
         self.sign_in.signed_in.connect(self._signed_in)
         self.station.sign_out_requested.connect(self._sign_out)
         self.station.saved.connect(self._saved)
+        self.sync.connect_station(self.station.saved)
         self.stack.setCurrentWidget(self.sign_in_view)
         self.sign_in_view.field.setFocus()
 
@@ -71,5 +75,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.scanners.stop()
+        self.sync.stop()
         self.ops.shutdown()
         super().closeEvent(event)
