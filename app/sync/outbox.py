@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, event, insert, inspect, select
+from sqlalchemy import Table, event, insert, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from app.db.models import AuditEvent, Container, OutboxEntry, PrintJob, ReturnItem
@@ -20,6 +20,7 @@ from app.sync.codec import to_json
 
 # Set on a session (session.info) while sync itself writes, so applying central data is not pushed back.
 APPLYING_SYNC = "returns_desk_applying_sync"
+WRITTEN = "returns_desk_outbox_written"
 PUSHED_STATUSES = frozenset({"final", "voided"})
 OUTBOX: Table = OutboxEntry.__table__  # type: ignore[assignment]
 
@@ -34,15 +35,36 @@ def _write_outbox(session: Session, _flush: UOWTransaction) -> None:
     if session.info.get(APPLYING_SYNC):
         return
     changed = [obj for obj in session.new] + [obj for obj in session.dirty if session.is_modified(obj)]
-    rows: list[dict[str, Any]] = []
     now = datetime.now(UTC)
+    connection = session.connection()
+    # One transaction may flush the same record several times: it stays one change, with the last values.
+    written = _written_in_transaction(session)
     # Containers first: items and print jobs refer to them by code on the central side.
     for obj in sorted(changed, key=_push_order):
         entry = _entry_for(session, obj)
-        if entry is not None:
-            rows.append({"change_id": uuid.uuid4(), "created_at": now, "attempts": 0, **entry})
-    if rows:
-        session.connection().execute(insert(OUTBOX), rows)
+        if entry is None:
+            continue
+        mark = (entry["entity"], entry["entity_key"])
+        if mark in written:
+            outbox_id, base = written[mark]
+            if "base_version" in entry["payload"]:
+                entry["payload"]["base_version"] = base
+            connection.execute(update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(payload=entry["payload"]))
+        else:
+            outbox_id = connection.execute(
+                insert(OUTBOX).values(change_id=uuid.uuid4(), created_at=now, attempts=0, **entry)
+                .returning(OUTBOX.c.id)
+            ).scalar_one()
+            written[mark] = (outbox_id, entry["payload"].get("base_version"))
+
+
+def _written_in_transaction(session: Session) -> dict[tuple[str, str], tuple[int, int | None]]:
+    transaction = session.get_transaction()
+    holder = session.info.get(WRITTEN)
+    if holder is None or holder[0] is not transaction:
+        holder = session.info[WRITTEN] = (transaction, {})
+    written: dict[tuple[str, str], tuple[int, int | None]] = holder[1]
+    return written
 
 
 PUSH_ORDER: dict[type, int] = {Container: 0, ReturnItem: 1, PrintJob: 2, AuditEvent: 3}

@@ -1,0 +1,44 @@
+"""Modes, the central URL from the environment, credentials never from the file, backoff."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Settings, load_settings
+from app.errors import ConfigError
+from app.sync.central import central_url
+from app.sync.runner import MAX_BACKOFF_S, SyncLoop
+
+
+def test_mode_and_central_db_come_from_the_environment(tmp_path):
+    settings = load_settings(env={"RETURNS_DESK_MODE": "station",
+                                  "RETURNS_DESK_CENTRAL_DB": "postgresql+psycopg://station@db.example/returns"},
+                             system_file=tmp_path / "none.toml", user_file=tmp_path / "none2.toml")
+    assert settings.mode == "station" and settings.central_db.endswith("@db.example/returns")
+
+
+def test_unknown_mode_is_refused_with_the_choices(tmp_path):
+    with pytest.raises(ConfigError, match="standalone, station, direct"):
+        load_settings(env={"RETURNS_DESK_MODE": "central"}, system_file=tmp_path / "a", user_file=tmp_path / "b")
+
+
+def test_password_comes_from_the_environment_not_the_url_in_the_file():
+    settings = Settings(mode="station", central_db="postgresql+psycopg://station@db.example/returns?sslmode=verify-full")
+    url = central_url(settings, env={"RETURNS_DESK_CENTRAL_PASSWORD": "s3cret"})
+    assert url.startswith("postgresql+psycopg://station:s3cret@db.example/returns")
+    assert "sslmode=verify-full" in url  # TLS options reach libpq unchanged
+    assert ":s3cret@" not in central_url(settings, env={})
+
+
+def test_station_mode_without_a_central_database_says_what_to_set():
+    with pytest.raises(ConfigError, match="RETURNS_DESK_CENTRAL_DB"):
+        central_url(Settings(mode="station"))
+
+
+def test_backoff_grows_and_is_capped():
+    loop = SyncLoop(None, None, "D01", 30, on_status=lambda s: None)  # type: ignore[arg-type]
+    assert loop.next_delay() == 30
+    loop.failures = 1
+    assert loop.next_delay() == 60
+    loop.failures = 8
+    assert loop.next_delay() == MAX_BACKOFF_S
