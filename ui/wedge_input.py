@@ -159,9 +159,10 @@ class WedgeInput(QObject):
             self._release_held()
             return False
         if char is not None and not event.isAutoRepeat():
-            if self._held and self._held[-1][0] is not obj:
-                self._release_held()
-            self.decoder.key(char, event_ms(event))
+            now, last = event_ms(event), self.decoder.last_time
+            if self._held and (self._held[-1][0] is not obj or last is None or now - last >= self.decoder.gap_ms):
+                self._release_held()  # too slow for a scanner: what is held was typed
+            self.decoder.key(char, now)
             self._held.append((obj, event.key(), event.modifiers(), event.text() or char))
             self._timer.start(self._gap_ms + 5)
             return True

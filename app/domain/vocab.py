@@ -90,6 +90,8 @@ FLAGS = {
     "data_bearing": "Data-bearing device",
     "sealed": "Factory sealed",
     "sku_mismatch": "Item differs from the RMA line",
+    "lot_mismatch": "Scanned lot differs from the RMA",  # GS1 AI 10 vs rma_line.expected_lot
+    "expired": "Past its expiry date",  # GS1 AI 17 before today
 }
 
 CATEGORIES = {

@@ -31,11 +31,12 @@ RMA_FORMAT = CsvFormat(
         "qty",
         "expected_serial",
         "claimed_reason",
+        "expected_lot",
     ),
     required=frozenset({"rma_number", "line_no", "sku"}),
 )
 
-_LINE_FIELDS = ("sku", "qty", "expected_serial", "claimed_reason")
+_LINE_FIELDS = ("sku", "qty", "expected_serial", "claimed_reason", "expected_lot")
 _RMA_FIELDS = ("order_number", "customer_ref", "order_date", "return_window_days")
 
 
@@ -63,6 +64,8 @@ def _parse(row: CsvRow) -> _Line:
         fields["qty"] = row.integer("qty", default=1, minimum=1, maximum=100_000)
     if row.has("expected_serial"):
         fields["expected_serial"] = row.optional_text("expected_serial", max_len=64)
+    if row.has("expected_lot"):  # compared with a GS1 lot (AI 10) at intake
+        fields["expected_lot"] = row.optional_text("expected_lot", max_len=40)
     if row.has("claimed_reason"):
         fields["claimed_reason"] = row.choice("claimed_reason", CLAIMED_REASONS, required=False)
     return _Line(

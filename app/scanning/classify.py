@@ -123,7 +123,8 @@ def _may_be_gs1(body: str, symbology: str | None) -> bool:
 
 def _gs1_scan(raw: str, text: str, body: str, symbology: str | None) -> Scan | None:
     try:
-        result = biip.parse(text)
+        # biip reads a Digital Link URI only without the AIM identifier in front.
+        result = biip.parse(body if body.startswith(("http://", "https://")) else text)
     except Exception:  # biip raises only on internal errors; a scan must never crash intake
         return None
     if result.gs1_digital_link_uri is not None:

@@ -16,11 +16,11 @@ GS = "\x1d"
 AIM_PATTERN = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 # AIM identifiers that say "this is GS1 data".
 GS1_SYMBOLOGIES = {"]C1", "]e0", "]d2", "]Q3", "]J1"}
-_ESCAPES = {r"\x1d": GS, "<GS>": GS, "^]": GS, r"\t": "\t", r"\r": "\r", r"\n": "\n"}
+_ESCAPES = {r"\t": "\t", r"\r": "\r", r"\n": "\n"}
 
 
 def unescape(setting: str) -> str:
-    r"""A setting as a person writes it in a TOML file: `\x1d`, `<GS>` and `^]` mean ASCII 29."""
+    r"""A setting as a person writes it in a TOML file: `\x1d` is ASCII 29 (`<GS>` stays literal text)."""
     text = setting
     for written, char in _ESCAPES.items():
         text = text.replace(written, char)

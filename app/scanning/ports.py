@@ -79,6 +79,9 @@ def parse_spec(text: str) -> SerialSpec:
     values: dict[str, object] = {}
     if usb:
         values.update(vid=int(usb.group(1), 16), pid=int(usb.group(2), 16), serial_number=usb.group(3))
+    elif port.lower().startswith("usb:"):
+        raise ConfigError(f"{where}: write USB ids as usb:VID:PID[:SERIAL] in hex, e.g. usb:0c2e:0b61 "
+                          "(`returns-desk scanners` lists them).")
     elif port:
         values["path"] = port
     else:

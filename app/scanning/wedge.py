@@ -28,6 +28,10 @@ class BurstDecoder:
     def text(self) -> str:
         return "".join(self._chars)
 
+    @property
+    def last_time(self) -> float | None:
+        return self._times[-1] if self._times else None
+
     def key(self, char: str, t_ms: float) -> None:
         self._chars.append(char)
         self._times.append(t_ms)

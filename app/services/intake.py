@@ -267,9 +267,13 @@ def _refresh_flags(uow: UnitOfWork, ctx: StationContext, row: ReturnItem, produc
         if line.expected_serial and row.serial and line.expected_serial != row.serial:
             flags.append("serial_mismatch")
             reasons.append("serial_mismatch")
+        if line.expected_lot and row.lot and line.expected_lot != row.lot:
+            flags.append("lot_mismatch")
         days = days_since_purchase(line.rma.order_date, ctx.local_today())
         if days is not None and days > line.rma.return_window_days:
             flags.append("outside_window")
+    if row.expiry is not None and row.expiry < ctx.local_today():
+        flags.append("expired")  # from the GS1 expiry (AI 17); rules decide what it means
     row.flags = flags
     row.found_reasons = reasons
     row.claimed_reason = line.claimed_reason if line is not None else ""

@@ -139,15 +139,19 @@ class StationController(QObject):
     # Inputs -------------------------------------------------------------------------------------------
     def _line(self, line: Line) -> None:
         self.view.banner.clear()
-        self._cancel_armed = False
         text = line.text
+        command = self.desk.classify(text)
+        if command.kind is ScanKind.COMMAND:  # before disarming Esc: CMD-CANCEL twice cancels like Esc twice
+            self._scan_command_or_problem(command)
+            return
+        self._cancel_armed = False
         if self.step is Step.QUESTION and self._question() is not None and self._question().kind == "number":  # type: ignore[union-attr]
             if _looks_numeric(text):
                 self._answer(text)
                 return
         if self.step is Step.SERIAL:
             scan = self.desk.classify(text)
-            if scan.kind is ScanKind.COMMAND or scan.problem in (Problem.GS_MISSING, Problem.BAD_GS1):
+            if scan.problem in (Problem.GS_MISSING, Problem.BAD_GS1):
                 self._scan_command_or_problem(scan)
             elif scan.kind is ScanKind.RMA:
                 self._attach_rma(scan.value)
@@ -159,10 +163,8 @@ class StationController(QObject):
             else:
                 self._set_serial(text)
             return
-        scan = self.desk.classify(text)
-        if scan.kind is ScanKind.COMMAND:
-            self._scan_command_or_problem(scan)
-            return
+        scan = command
+
         if scan.kind is ScanKind.UNKNOWN:
             self.feedback.bad()
             self._message(scan.message, BAD)

@@ -100,6 +100,9 @@ class StationView(QFrame):
         serial = _serial_text(item)
         if serial:
             add(label(serial, "reason"))
+        lot_expiry = _lot_expiry_text(item, today)
+        if lot_expiry:
+            add(label(lot_expiry, "reason"))
         if item.flags:
             chips = QHBoxLayout()
             for flag in item.flags:
@@ -233,7 +236,18 @@ def _rma_text(item: ItemView, today: date) -> str:
     return " · ".join(parts)
 
 
+def _lot_expiry_text(item: ItemView, today: date) -> str:
+    """From a GS1 barcode (AI 10 and 17): the lot, and the expiry with how far it is from today."""
+    parts = [f"Lot {item.lot}"] if item.lot else []
+    if item.expiry is not None:
+        days = (item.expiry - today).days
+        when = f"EXPIRED {-days} days ago" if days < 0 else f"in {days} days"
+        parts.append(f"expires {item.expiry:%d %b %Y} ({when})")
+    return " · ".join(parts)
+
+
 def _serial_text(item: ItemView) -> str:
+
     expected = item.rma_line.expected_serial if item.rma_line else None
     if item.serial and expected and item.serial != expected:
         return f"Serial {item.serial} — the RMA expects {expected}"

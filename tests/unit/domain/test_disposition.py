@@ -187,14 +187,14 @@ def shipped() -> str:
             "must be a number",
         ),
         ("vendor_rtv = true,", 'vendor_rtv = "yes",', "rules[8].when.vendor_rtv", "must be true or false"),
-        ('grade = ["Salvage"] }', "grade = [] }", "rules[16].when.grade", "list of grades"),
+        ('grade = ["Salvage"] }', "grade = [] }", "rules[17].when.grade", "list of grades"),
         (
             'when = { reason_any = ["recalled"] }',
             "when = {}",
             "rules[1].when",
             "only the last rule (the default) may have an empty 'when'",
         ),
-        ('why = "Salvage: recycle by material"', 'why = "Salvage {oops"', "rules[16].why", "unmatched"),
+        ('why = "Salvage: recycle by material"', 'why = "Salvage {oops"', "rules[17].why", "unmatched"),
         ('expect = "destroy"', 'expect = "shred"', "examples[5].expect", "not a disposition"),
     ],
 )
@@ -217,7 +217,7 @@ def test_last_rule_must_be_the_default(tmp_path: Path) -> None:
     (tmp_path / "disposition.toml").write_text(head + "[[examples" + examples.split("[[examples", 1)[1])
     with pytest.raises(RulesError) as info:
         load_disposition(tmp_path)
-    assert info.value.where == "rules[16].when"
+    assert info.value.where == "rules[17].when"
     assert "the last rule is the default" in info.value.problem
 
 

@@ -86,7 +86,7 @@ def test_check_all_lists_problems_of_every_file(tmp_path: Path) -> None:
         f"{checklists / 'general.toml'}: version: must be at least 1, not 0",
         f"{rules / 'grading.toml'}: caps[3].max_grade: the text 'F' is not a grade;"
         " use one of: A, B, C, D, Salvage",
-        f"{rules / 'disposition.toml'}: rules[13].disposition: 'fix' is not a disposition;"
+        f"{rules / 'disposition.toml'}: rules[14].disposition: 'fix' is not a disposition;"
         " use one of: restock, open_box, refurbish, repair, rtv, liquidate, recycle, destroy, quarantine",
     ]
     with pytest.raises(RulesError) as info:  # start-up stops at the first one
