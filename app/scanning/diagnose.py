@@ -87,7 +87,7 @@ def diagnose(code: TestCode, capture: Capture, app: AppSettings) -> list[Finding
     aim = AIM_PATTERN.match(text)
     body = text[3:] if aim else text
     for name, layout in LAYOUTS.items():
-        if code.data not in body and _matches(code, _unlayout(body, layout)):
+        if not _matches(code, body) and _matches(code, _unlayout(body, layout)):
             findings.append(Finding(
                 Severity.PROBLEM,
                 f"Keyboard layout mismatch: the scanner types for a US keyboard but this computer uses {name} "

@@ -146,5 +146,6 @@ def open_scanner_setup(settings: Settings, parent_window: Any, settings_file: Pa
     view.setParent(parent_window, Qt.WindowType.Dialog)
     controller = ScannerSetupController(view, settings, settings_file, sheet_dir)
     view.open()
+    view.activateWindow()
     view.capture.setFocus()
     return controller
