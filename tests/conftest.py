@@ -12,6 +12,7 @@ from app.db import migrate
 from app.db.uow import Database
 from app.demo import load_demo_master_data
 from app.domain.rules_check import Configuration, load_configuration
+from app.printing.setup import print_setup
 from app.services.context import FixedClock, StationContext
 from app.services.desk import Desk
 from app.services.views import OperatorView
@@ -53,8 +54,10 @@ def clock() -> MutableClock:
 
 
 @pytest.fixture
-def desk(db: Database, configuration: Configuration, clock: MutableClock) -> Desk:
-    ctx = StationContext("D01", configuration, clock=clock, local_today=lambda: DEMO_TODAY)
+def desk(db: Database, configuration: Configuration, clock: MutableClock, tmp_path: Path) -> Desk:
+    # Print jobs go to files in the test's folder, never to the user's data folder.
+    printing = print_setup(f"files=file:{tmp_path / 'printed'}", "files", "files")
+    ctx = StationContext("D01", configuration, clock=clock, local_today=lambda: DEMO_TODAY, printing=printing)
     return Desk(db, ctx)
 
 

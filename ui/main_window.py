@@ -15,6 +15,7 @@ from ui.feedback import Feedback
 from ui.screens.sign_in import SignInController, SignInView
 from ui.screens.station_controller import StationController
 from ui.screens.station_view import StationView
+from ui.station_printing import StationPrinting
 from ui.station_scanners import StationScanners
 from ui.sync_worker import StationSync
 from ui.theme import STYLESHEET
@@ -36,8 +37,10 @@ class MainWindow(QMainWindow):
         self.station_view = StationView()
         self.scanners = StationScanners(settings, self)  # wedge capture, serial scanners, setup wizard (F2)
         wedge = self.scanners.wedge
+        self.printing = StationPrinting(desk, self.ops, self)  # print queue worker, totes, F9 queue (issue 4)
         self.station = StationController(self.station_view, desk, self.ops, wedge,
-                                         Feedback(self.station_view, settings.sound))
+                                         Feedback(self.station_view, settings.sound),
+                                         totes=self.printing.totes, printer=self.printing.worker)
         self.stack.addWidget(self.sign_in_view)
         self.stack.addWidget(self.station_view)
 
@@ -48,10 +51,12 @@ class MainWindow(QMainWindow):
             widget.setContentsMargins(8, 0, 16, 0)
             status.addWidget(widget)
         status.addWidget(self.scanners.status_label)
+        status.addWidget(self.printing.status_label)
         self.sync = StationSync(desk.db, settings, self)  # central database sync on its own thread (issue 5)
         status.addWidget(self.sync.status_label)
         status.addPermanentWidget(self.save_label)
         self.scanners.connect_station(self.station)
+        self.printing.connect_station(self.station)
 
         self.sign_in.signed_in.connect(self._signed_in)
         self.station.sign_out_requested.connect(self._sign_out)
@@ -75,6 +80,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.scanners.stop()
+        self.printing.stop()
         self.sync.stop()
         self.ops.shutdown()
         super().closeEvent(event)

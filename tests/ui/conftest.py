@@ -97,6 +97,7 @@ def make_station(qtbot, desk: Desk, settings: Settings) -> Iterator[Callable[...
 
     yield make
     for window in windows:
+        window.printing.stop()
         window.ops.shutdown()
 
 

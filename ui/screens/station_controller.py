@@ -16,17 +16,19 @@ from PySide6.QtCore import QObject, Signal
 
 from app.domain import checklist as cl
 from app.domain.vocab import CATEGORIES, VOID_REASONS, disposition_label
-from app.errors import DuplicateUnit
+from app.errors import DuplicateUnit, WrongTote
 from app.scanning.classify import Problem, Scan, ScanKind
 from app.scanning.commands import Command
 from app.scanning.wedge import Line
 from app.services.desk import Desk
 from app.services.finalize import Decision
 from app.services.intake import UnknownProduct, template_of
+from app.services.totes import Totes, ToteView
 from app.services.views import ItemView, OperatorView
 from ui.background import BackgroundOps
 from ui.errors import describe_error
 from ui.feedback import Feedback
+from ui.print_worker import PrintWorker
 from ui.screens.station_view import StationView
 from ui.theme import BAD, GOOD, WARN
 from ui.wedge_input import WedgeInput
@@ -40,6 +42,7 @@ class Step(Enum):
     RESULT = auto()
     RESUME = auto()
     VOID = auto()
+    TOTES = auto()  # F10: pick an open tote to close
 
 
 class StationController(QObject):
@@ -47,10 +50,14 @@ class StationController(QObject):
     saved = Signal(object)  # datetime of the last successful write
     sign_out_requested = Signal()
     setup_requested = Signal()  # F2 or the CMD-SETUP barcode: the scanner setup wizard
+    print_queue_requested = Signal()  # F9: the print queue
 
     def __init__(self, view: StationView, desk: Desk, ops: BackgroundOps, wedge: WedgeInput,
-                 feedback: Feedback) -> None:
+                 feedback: Feedback, totes: Totes | None = None, printer: PrintWorker | None = None) -> None:
         super().__init__(view)
+        self.totes = totes  # issue 4: tote confirmation and closing
+        self.printer = printer  # issue 4: print worker (label preview, wake-up after a finalize)
+        self._open_totes: list[ToteView] = []
         self.view = view
         self.desk = desk
         self.ops = ops
@@ -84,6 +91,7 @@ class StationController(QObject):
         self.item = None
         self.last_finished = None
         self.pending_rma = None
+        self.view.print_panel.hide()
         self._go_ready()
         self.view.setFocus()
         self._call(self.desk.open_draft, self._draft_found, writes=False)
@@ -164,7 +172,9 @@ class StationController(QObject):
                 self._set_serial(text)
             return
         scan = command
-
+        if scan.kind is ScanKind.TOTE:
+            self._tote_scanned(scan.value)
+            return
         if scan.kind is ScanKind.UNKNOWN:
             self.feedback.bad()
             self._message(scan.message, BAD)
@@ -221,6 +231,8 @@ class StationController(QObject):
                 self._call(lambda: self.desk.start_unknown_intake(operator, scan, description or "",
                                                                   categories[number - 1], rma),
                            self._intake_started)
+        elif self.step is Step.TOTES and 1 <= number <= len(self._open_totes):
+            self._close_tote(self._open_totes[number - 1])
         elif self.step is Step.VOID and self._void_reason is None:
             codes = list(VOID_REASONS)
             if 1 <= number <= len(codes):
@@ -258,7 +270,7 @@ class StationController(QObject):
         if self.step is Step.READY:
             self.pending_rma = None
             self._go_ready()
-        elif self.step is Step.VOID:
+        elif self.step in (Step.VOID, Step.TOTES):
             self._go_ready()
         elif self.step is Step.UNKNOWN:
             self._unknown = None
@@ -281,6 +293,10 @@ class StationController(QObject):
             self.step = Step.VOID
             self._void_reason = None
             self.view.show_void(self.last_finished, None)
+        elif number == 9:
+            self.print_queue_requested.emit()
+        elif number == 10 and self.step is Step.READY and self.totes is not None:
+            self._call(self.totes.open_totes, self._show_totes, writes=False)
         elif number == 12 and self.step in (Step.READY, Step.QUESTION, Step.SERIAL, Step.RESULT):
             # A draft stays saved and is offered back at the next sign-in.
             self.sign_out_requested.emit()
@@ -368,6 +384,7 @@ class StationController(QObject):
         self._go_ready()
         self._message(f"Saved {item.lpn}: grade {item.grade} → {disposition_label(item.disposition)}.", GOOD)
         self.item_finalized.emit(item)
+        self._show_printing(item)
 
     def _void(self, note: str) -> None:
         assert self.last_finished is not None and self._void_reason is not None
@@ -378,6 +395,7 @@ class StationController(QObject):
     def _voided(self, item: ItemView) -> None:
         self.feedback.good()
         self.last_finished = item
+        self.view.print_panel.hide()  # its labels are cancelled; it needs no tote
         self._go_ready()
         self._message(f"{item.lpn} voided. Scan the item again to regrade it.", GOOD)
 
@@ -393,6 +411,7 @@ class StationController(QObject):
     # Rendering ----------------------------------------------------------------------------------------
     def _show_item(self, item: ItemView) -> None:
         self.item = item
+        self.view.print_panel.hide()
         self._cancel_armed = False
         today = self.desk.ctx.local_today()
         self.view.show_item_card(item, today)
@@ -425,6 +444,68 @@ class StationController(QObject):
         self.view.show_item_card(None, self.desk.ctx.local_today())
         self.view.show_ready(self.last_finished, self.pending_rma, self._operator().name)
         self.view.setFocus()
+
+    # Printing and totes (issue 4) ---------------------------------------------------------------------
+    def _show_printing(self, item: ItemView) -> None:
+        """The label preview and the tote to use; the screen is already ready for the next scan."""
+        self.view.print_panel.show_item(item.lpn)
+        if self.printer is not None:
+            self.printer.kick()
+            self.printer.render_preview(item.id, self._preview_rendered(item))
+        if self.totes is not None:
+            totes = self.totes
+            self._call(lambda: totes.tote_of_item(item.id), self.view.print_panel.show_tote, writes=False)
+
+    def _preview_rendered(self, item: ItemView) -> Callable[[bytes | None], None]:
+        def show(png: bytes | None) -> None:
+            if self.last_finished is not None and self.last_finished.id == item.id:  # not a newer item's
+                self.view.print_panel.show_preview(png)
+
+        return show
+
+    def _tote_scanned(self, code: str) -> None:
+        if self.step is not Step.READY:
+            self.feedback.bad()
+            self._message("That is a tote. Finish the item on screen first, then drop it in its tote.", BAD)
+            return
+        item = self.last_finished
+        if self.totes is None or item is None or item.status != "final" or self.view.print_panel.state == "none":
+            self.feedback.bad()
+            self._message("No item is waiting for a tote. Scan the next item.", BAD)
+            return
+        totes, operator = self.totes, self._operator()
+        self._call(lambda: totes.confirm(operator, item.id, code), self._tote_confirmed,
+                   on_failure=self._tote_refused)
+
+    def _tote_confirmed(self, tote: ToteView) -> None:
+        self.feedback.good()
+        self.view.print_panel.tote_confirmed(tote)
+        lpn = self.last_finished.lpn if self.last_finished else ""
+        self._message(f"{lpn} is in tote {tote.code}. Scan the next item.", GOOD)
+
+    def _tote_refused(self, error: BaseException) -> None:
+        self._fail(error)
+        if isinstance(error, WrongTote):
+            self.view.print_panel.tote_wrong(str(error))
+
+    def _show_totes(self, totes: list[ToteView]) -> None:
+        self.step = Step.TOTES
+        self._open_totes = totes
+        self.view.show_totes(totes)
+
+    def _close_tote(self, tote: ToteView) -> None:
+        assert self.totes is not None
+        totes, operator = self.totes, self._operator()
+        self._call(lambda: totes.close(operator, tote.code), self._tote_closed, on_failure=self._void_failed)
+
+    def _tote_closed(self, result: tuple[ToteView, ToteView]) -> None:
+        closed, opened = result
+        self.feedback.good()
+        if self.printer is not None:
+            self.printer.kick()
+        self._go_ready()
+        self._message(f"Closed {closed.code} ({closed.items} items): its manifest is printing. "
+                      f"The next {disposition_label(closed.disposition)} tote is {opened.code}.", GOOD)
 
     def _question(self) -> cl.Question | None:
         if self.item is None:

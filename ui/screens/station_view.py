@@ -23,7 +23,9 @@ from app.domain.vocab import (
     disposition_label,
 )
 from app.services.finalize import Decision
+from app.services.totes import ToteView
 from app.services.views import ItemView
+from ui.print_panel import PrintPanel
 from ui.theme import GRADE_COLOURS, money
 from ui.widgets import Banner, card, clear_layout, label
 
@@ -52,6 +54,8 @@ class StationView(QFrame):
         self._step_layout.setContentsMargins(0, 0, 0, 0)
         self._step_layout.setSpacing(12)
         root.addWidget(self.step, 1)
+        self.print_panel = PrintPanel()  # after a save: the label as printed and the tote to use (issue 4)
+        root.addWidget(self.print_panel)
         self.text_field = QLineEdit()  # only for free text (unknown item description, void note)
         self.text_field.setMaxLength(200)
         # Keys go straight to it (no scan capture): only free text is asked here, and a person types it.
@@ -114,7 +118,7 @@ class StationView(QFrame):
     # Steps --------------------------------------------------------------------------------------------
     def show_ready(self, last: ItemView | None, pending_rma: str | None, operator_name: str) -> None:
         layout = self._reset_step("Scan an item · scan the RMA label first if there is one · F8 void last item · "
-                                  "F12 sign out")
+                                  "F9 print queue · F10 close a tote · F12 sign out")
         layout.addWidget(label(f"Ready, {operator_name}. Scan the next item.", "question"))
         if pending_rma:
             layout.addWidget(label(f"RMA {pending_rma} scanned: now scan the item. (Esc forgets the RMA.)",
@@ -194,6 +198,14 @@ class StationView(QFrame):
         layout.addWidget(label("Why:", "prompt"))
         for rule in (*decision.grade.fired, *decision.disposition.fired):
             layout.addWidget(label("•  " + rule.why, "reason"))
+        layout.addStretch(1)
+
+    def show_totes(self, totes: list[ToteView]) -> None:
+        layout = self._reset_step("Press the number of the tote to close it and print its manifest · Esc = back")
+        layout.addWidget(label("Close a tote" if totes else "No tote is open at this station", "question"))
+        for number, tote in enumerate(totes[:9], start=1):
+            layout.addWidget(label(f"{number}   {tote.label} · {tote.items} items, {tote.confirmed} scanned in",
+                                   "option"))
         layout.addStretch(1)
 
     def show_resume(self, item: ItemView, answered: int, total: int) -> None:

@@ -1,0 +1,75 @@
+"""After an item is saved: the label as it printed (PNG preview) and the tote to drop it in, which turns
+green when the right tote is scanned and red with a message for a wrong one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
+
+from app.domain.vocab import disposition_label
+from app.services.totes import ToteView
+from ui.theme import BAD, GOOD, WARN
+from ui.widgets import label
+
+
+class PrintPanel(QFrame):
+    PREVIEW_WIDTH = 420
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(18, 12, 18, 12)
+        self.preview = QLabel()
+        self.preview.setFixedWidth(self.PREVIEW_WIDTH)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("background: white; border: 1px solid #c9ced6;")
+        row.addWidget(self.preview)
+        words = QVBoxLayout()
+        self.tote_line = label("", "prompt")
+        self.tote_hint = label("", "reason")
+        words.addWidget(self.tote_line)
+        words.addWidget(self.tote_hint)
+        words.addStretch(1)
+        row.addLayout(words, 1)
+        self.state = "none"  # none | pending | confirmed | wrong
+        self.hide()
+
+    def show_item(self, lpn: str | None) -> None:
+        self.preview.setPixmap(QPixmap())
+        self.preview.setText(f"Printing {lpn}…")
+        self.tote_line.setText("")
+        self.tote_hint.setText("")
+        self.state = "none"
+        self.show()
+
+    def show_preview(self, png: bytes | None) -> None:
+        pixmap = QPixmap()
+        if png is None or not pixmap.loadFromData(png, "PNG"):
+            self.preview.setText("No label preview")
+            return
+        smooth = Qt.TransformationMode.SmoothTransformation
+        self.preview.setPixmap(pixmap.scaledToWidth(self.PREVIEW_WIDTH - 12, smooth))
+
+    def show_tote(self, tote: ToteView | None) -> None:
+        if tote is None:
+            return
+        self.state = "pending"
+        self._colour(WARN)
+        self.tote_line.setText(f"Put it in tote {tote.code}")
+        self.tote_hint.setText(f"{disposition_label(tote.disposition)} → {tote.destination}. Scan the tote to confirm.")
+
+    def tote_confirmed(self, tote: ToteView) -> None:
+        self.state = "confirmed"
+        self._colour(GOOD)
+        self.tote_line.setText(f"✓ In tote {tote.code}")
+        self.tote_hint.setText(f"{tote.items} item(s) in this tote. Scan the next item.")
+
+    def tote_wrong(self, message: str) -> None:
+        self.state = "wrong"
+        self._colour(BAD)
+        self.tote_hint.setText(message)
+
+    def _colour(self, colour: str) -> None:
+        self.tote_line.setStyleSheet(f"color: {colour};")

@@ -1,0 +1,142 @@
+"""The print queue (F9): what waits and why, send a job to another printer, reprint from history with a
+reason, retry now, cancel. Every change is a DB write on the DB thread, then the print worker is woken."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from app.services.printing import PrintJobView, PrintQueue
+from app.services.views import OperatorView
+from ui.background import BackgroundOps
+from ui.errors import describe_error
+from ui.print_worker import PrintWorker
+from ui.theme import BAD, GOOD
+from ui.widgets import Banner
+
+STATUS_WORDS = {"queued": "to print", "printing": "printing", "waiting": "WAITING", "done": "printed",
+                "cancelled": "cancelled"}
+
+
+class PrintQueueDialog(QDialog):
+    def __init__(self, queue: PrintQueue, ops: BackgroundOps, worker: PrintWorker, operator: OperatorView,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Print queue")
+        self.resize(1100, 600)
+        self.queue, self.ops, self.worker, self.operator = queue, ops, worker, operator
+        self.jobs: list[PrintJobView] = []
+        layout = QVBoxLayout(self)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["What", "Printer", "Status", "Tries", "Problem / reason", "Queued"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnWidth(0, 300)
+        self.table.setColumnWidth(4, 420)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        for text, slot in (("&Send to another printer…", self._ask_printer), ("&Reprint…", self._ask_reason),
+                           ("Retry &now", self.retry_selected), ("&Cancel job", self.cancel_selected),
+                           ("Close", self.accept)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        worker.status_changed.connect(lambda _status: self.refresh())
+        self.refresh()
+
+    # Data ---------------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.ops.run_db(self.queue.jobs, self._show, writes=False)
+
+    def _show(self, jobs: list[PrintJobView]) -> None:
+        selected = self.selected()
+        self.jobs = jobs
+        self.table.setRowCount(len(jobs))
+        for row, job in enumerate(jobs):
+            problem = job.last_error if job.status in ("waiting", "queued") and job.last_error else (job.reason or "")
+            values = [job.title, job.printer, STATUS_WORDS.get(job.status, job.status), str(job.attempts), problem,
+                      job.created_at.astimezone().strftime("%H:%M:%S")]
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+            if selected is not None and job.id == selected.id:
+                self.table.selectRow(row)
+        if self.selected() is None and jobs:
+            self.table.selectRow(0)
+
+    def selected(self) -> PrintJobView | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows or rows[0].row() >= len(self.jobs):
+            return None
+        return self.jobs[rows[0].row()]
+
+    def select_job(self, job_id: uuid.UUID) -> None:
+        for row, job in enumerate(self.jobs):
+            if job.id == job_id:
+                self.table.selectRow(row)
+
+    # Actions ------------------------------------------------------------------------------------------------
+    def send_selected_to(self, printer: str) -> None:
+        job = self.selected()
+        if job is not None:
+            self._write(lambda: self.queue.send_to(self.operator, job.id, printer), f"Sent to {printer}.")
+
+    def reprint_selected(self, reason: str, printer: str | None = None) -> None:
+        job = self.selected()
+        if job is not None:
+            self._write(lambda: self.queue.reprint(self.operator, job.id, reason, printer),
+                        f"Reprinting {job.title}.")
+
+    def retry_selected(self) -> None:
+        job = self.selected()
+        if job is not None:
+            self._write(lambda: self.queue.retry_now(job.id), "Retrying now.")
+
+    def cancel_selected(self) -> None:
+        job = self.selected()
+        if job is not None:
+            self._write(lambda: self.queue.cancel(self.operator, job.id), f"{job.title} cancelled.")
+
+    def _ask_printer(self) -> None:
+        job = self.selected()
+        if job is None:
+            return
+        names = [name for name in self.queue.ctx.printing.printers if name != job.printer]
+        if not names:
+            self.banner.show_message("There is no other printer in this station's settings.", BAD)
+            return
+        printer, ok = QInputDialog.getItem(self, "Send to another printer", f"Send {job.title} to:", names, 0, False)
+        if ok:
+            self.send_selected_to(printer)
+
+    def _ask_reason(self) -> None:
+        job = self.selected()
+        if job is None:
+            return
+        reason, ok = QInputDialog.getText(self, "Reprint", f"Why reprint {job.title}? (e.g. label torn)")
+        if ok:
+            self.reprint_selected(reason)
+
+    def _write(self, fn: Callable[[], Any], done: str) -> None:
+        def success(_: Any) -> None:
+            self.banner.show_message(done, GOOD)
+            self.worker.kick()
+            self.refresh()
+
+        self.ops.run_db(fn, success, lambda error: self.banner.show_message(describe_error(error), BAD))
