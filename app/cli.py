@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from app import __version__
 from app.config import Settings, load_settings
 from app.errors import ReturnsDeskError
+from app.printing import cli_printing as printing_cli
 
 if TYPE_CHECKING:
     from app.db.uow import Database
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", help="pull master data and push waiting changes once, now")
     sync.add_argument("--central", help="central database URL (default: setting central_db, "
                       "env RETURNS_DESK_CENTRAL_DB)")
+    printing_cli.add_parsers(sub)  # label, slip, print-queue (issue 4)
     return parser
 
 
@@ -99,6 +101,8 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "import":
             return _import(db, args.kind, args.file, args.skip_bad)
+        if args.command in printing_cli.COMMANDS:
+            return printing_cli.run(args, settings, db)
     finally:
         db.dispose()
     raise AssertionError(f"unhandled command {args.command}")

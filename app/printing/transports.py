@@ -107,12 +107,12 @@ class TcpTransport:
         except TimeoutError:
             raise PrinterUnavailable(
                 f"Printer {where} did not answer within {self.spec.timeout_s:g} s. Check that it is on, "
-                "has labels and its head is closed; the job waits and is retried."
+                "has labels and its head is closed."
             ) from None
         except OSError as exc:
             raise PrinterUnavailable(
                 f"Printer {where} cannot be reached ({exc.strerror or exc}). Check that it is on and plugged "
-                "into the network; the job waits and is retried."
+                "into the network."
             ) from None
 
 
@@ -139,8 +139,7 @@ def check_status(reply: bytes, where: str) -> None:
     except IndexError:
         return  # not a Zebra status reply: trust the connection
     if problems:
-        raise PrinterUnavailable(f"Printer {where} is {' and '.join(problems)}. Fix it; the job waits and is "
-                                 "retried.")
+        raise PrinterUnavailable(f"Printer {where} is {' and '.join(problems)}. Fix it at the printer.")
 
 
 class LpTransport:
@@ -161,8 +160,8 @@ class LpTransport:
             result = subprocess.run(args, input=payload, capture_output=True, timeout=self.spec.timeout_s * 4,
                                     check=False)
         except subprocess.TimeoutExpired:
-            raise PrinterUnavailable(f"The system printer {self.spec.describe()} did not take the job in time; "
-                                     "it waits and is retried.") from None
+            raise PrinterUnavailable(
+                f"The system printer {self.spec.describe()} did not take the job in time.") from None
         if result.returncode != 0:
             message = result.stderr.decode(errors="replace").strip() or f"lp exited with {result.returncode}"
             raise PrinterUnavailable(f"The system printer {self.spec.describe()} refused the job: {message}")
@@ -182,7 +181,7 @@ class FileTransport:
             partial.replace(target)  # a reader never sees half a file
         except OSError as exc:
             raise PrinterUnavailable(f"Cannot write the job to {folder}: {exc.strerror or exc}. Check the folder "
-                                     "exists and can be written; the job waits and is retried.") from None
+                                     "exists and can be written.") from None
 
 
 def transport_for(spec: PrinterSpec) -> Transport:

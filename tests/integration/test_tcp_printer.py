@@ -88,5 +88,5 @@ def test_transport_without_status_check_sends_only_the_job(zebra):
 
 def test_unreachable_printer_error_names_the_printer():
     spec = parse_printer("dock-zebra", "tcp://127.0.0.1:1?timeout=0.3")
-    with pytest.raises(PrinterUnavailable, match=r"dock-zebra \(127.0.0.1:1\).*waits and is retried"):
+    with pytest.raises(PrinterUnavailable, match=r"dock-zebra \(127.0.0.1:1\) cannot be reached.*Check that it is on"):
         TcpTransport(spec).send(b"^XA^XZ", "job")

@@ -1,0 +1,121 @@
+"""`returns-desk label|slip|print-queue`: render an item's relabel or slip to a file, or send it to a printer."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.config import Settings
+from app.db.models import Container, Operator, PrintJob, Product, ReturnItem
+from app.db.uow import Database
+from app.errors import NotFound, PrintError
+from app.printing.documents import LabelDoc, SlipDoc, load
+from app.printing.layout import label_stock, slip_stock
+from app.printing.render import render_document
+from app.printing.setup import PrintSetup, print_setup_from
+from app.printing.transports import transport_for
+
+COMMANDS = ("label", "slip", "print-queue")
+
+
+def add_parsers(sub: Any) -> None:
+    label = sub.add_parser("label", help="an item's relabel (LPN) as ZPL, PDF or PNG, to a file or a printer")
+    label.add_argument("lpn")
+    label.add_argument("--format", choices=["zpl", "pdf", "png"], help="default: from -o's extension")
+    label.add_argument("--size", choices=["2x1", "4x6"], help="label stock (default: setting label_size)")
+    label.add_argument("--dpi", type=int, choices=[203, 300], help="default: setting label_dpi")
+    _target(label)
+    slip = sub.add_parser("slip", help="an item's disposition slip as PDF (or ZPL/PNG), to a file or a printer")
+    slip.add_argument("lpn")
+    slip.add_argument("--format", choices=["pdf", "zpl", "png"], help="default: from -o's extension, else PDF")
+    _target(slip)
+    queue = sub.add_parser("print-queue", help="list the station's print jobs; --run prints what is due now")
+    queue.add_argument("--run", action="store_true", help="send the due jobs now (as the station would)")
+
+
+def _target(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", type=Path, help="write to this file")
+    where.add_argument("--printer", help="send to this printer from the settings (e.g. zebra1) instead")
+
+
+def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    setup = print_setup_from(settings)
+    if args.command == "print-queue":
+        return _queue(args, settings, db)
+    kind = args.command
+    doc = _document(db, kind, args.lpn)
+    if args.printer:
+        spec = setup.printer(args.printer)
+        payload = render_document(doc, spec.format, *_stocks(setup, args, settings))
+        transport_for(spec).send(payload, f"{kind}-{args.lpn}")
+        print(f"{kind} {args.lpn} sent to {spec.describe()} ({spec.format}, {len(payload)} bytes)")
+        return 0
+    output: Path = args.output
+    fmt = args.format or {".zpl": "zpl", ".png": "png", ".pdf": "pdf"}.get(output.suffix.lower())
+    if fmt is None:
+        raise PrintError(f"Say which format to write to {output}: --format zpl, pdf or png (or use that "
+                         "file extension).")
+    payload = render_document(doc, fmt, *_stocks(setup, args, settings))
+    try:
+        output.write_bytes(payload)
+    except OSError as exc:
+        raise PrintError(f"Cannot write {output}: {exc.strerror or exc}.") from None
+    print(f"{output}: {kind} {args.lpn} ({fmt}, {len(payload)} bytes)")
+    return 0
+
+
+def _stocks(setup: PrintSetup, args: argparse.Namespace, settings: Settings) -> tuple[Any, Any]:
+    size = getattr(args, "size", None) or settings.label_size
+    dpi = getattr(args, "dpi", None) or settings.label_dpi
+    return label_stock(size, dpi), slip_stock(settings.slip_format, dpi)
+
+
+def _document(db: Database, kind: str, lpn: str) -> LabelDoc | SlipDoc:
+    """The document as queued when the item was finalized (what was decided then); built fresh if none."""
+    with db.unit_of_work() as uow:
+        row = uow.session.scalars(select(ReturnItem).where(ReturnItem.lpn == lpn)).first()
+        if row is None:
+            raise NotFound(f"No item has the label {lpn}. Check the LPN (e.g. LP-D01-0000042).")
+        payload = uow.session.scalars(select(PrintJob.payload).where(PrintJob.item_id == row.id, PrintJob.kind == kind)
+                                      .order_by(PrintJob.created_at.desc()).limit(1)).first()
+        if payload is not None:
+            doc = load(kind, payload)
+            assert isinstance(doc, LabelDoc | SlipDoc)
+            return doc
+        from app.services import printing
+
+        product = uow.session.get(Product, row.product_id) if row.product_id else None
+        if kind == "label":
+            return printing.label_doc(row, product)
+        ctx = _context(row.station_id)
+        operator = uow.session.get(Operator, row.operator_id)
+        tote = uow.session.get(Container, row.container_id) if row.container_id else None
+        return printing.slip_doc(ctx, row, product, operator.name if operator else "", tote)
+
+
+def _context(station_id: str) -> Any:
+    from app.domain.rules_check import load_configuration
+    from app.services.context import StationContext
+
+    return StationContext(station_id, load_configuration())
+
+
+def _queue(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    from app.services.context import StationContext
+    from app.services.printing import PrintQueue
+
+    ctx = StationContext(settings.station_id, None, printing=print_setup_from(settings))  # type: ignore[arg-type]
+    queue = PrintQueue(db, ctx)
+    if args.run:
+        print(f"{queue.process_due()} job(s) processed")
+    for job in queue.jobs():
+        problem = f"  {job.last_error}" if job.last_error and job.status != "done" else ""
+        print(f"{job.created_at:%Y-%m-%d %H:%M} {job.title:<32} {job.printer:<12} {job.status:<9} "
+              f"tries {job.attempts}{problem}")
+    print(queue.status().text)
+    return 0
+
