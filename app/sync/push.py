@@ -16,15 +16,30 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from app.db.models import AuditEvent, Container, OutboxEntry, PrintJob, ReturnItem, SyncApplied, SyncConflict
 from app.db.uow import Database
 from app.errors import SyncError
 from app.sync.central import is_postgres, plain_errors
 from app.sync.codec import from_json, is_binary, to_json
+from app.sync.push_pg import apply_batch_postgres
 
 BATCH_SIZE = 2000
 OUTBOX: Table = OutboxEntry.__table__  # type: ignore[assignment]
@@ -44,7 +59,12 @@ class Change:
     change_id: uuid.UUID
     entity: str
     key: str
-    payload: dict[str, Any]
+    payload_text: str  # JSON as stored: PostgreSQL parses it itself
+
+    @cached_property
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.payload_text)
+        return data
 
 
 @dataclass(frozen=True)
@@ -98,17 +118,21 @@ def push_once(
 def next_batch(local: Database, batch_size: int) -> list[Change]:
     with local.engine.connect() as conn:
         rows = conn.execute(
-            select(OUTBOX.c.id, OUTBOX.c.change_id, OUTBOX.c.entity, OUTBOX.c.entity_key, OUTBOX.c.payload)
+            select(OUTBOX.c.id, OUTBOX.c.change_id, OUTBOX.c.entity, OUTBOX.c.entity_key,
+                   type_coerce(OUTBOX.c.payload, Text))
             .where(OUTBOX.c.sent_at.is_(None))
             .order_by(OUTBOX.c.id)
             .limit(batch_size)
         ).all()
-    return [Change(r.id, r.change_id, r.entity, r.entity_key, r.payload) for r in rows]
+    return [Change(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:
     """Apply one batch inside the caller's central transaction."""
-    seen = set(conn.scalars(select(APPLIED.c.change_id).where(APPLIED.c.change_id.in_([c.change_id for c in changes]))))
+    if is_postgres(conn):
+        return apply_batch_postgres(conn, station_id, changes)
+    seen = set(conn.scalars(select(APPLIED.c.change_id).where(
+        one_of(conn, APPLIED.c.change_id, [c.change_id for c in changes]))))
     fresh = [c for c in changes if c.change_id not in seen]
     by_entity: dict[str, list[Change]] = {}
     for change in fresh:
@@ -127,6 +151,15 @@ def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) ->
         conn.execute(insert(APPLIED), [{"change_id": c.change_id, "station_id": station_id, "applied_at": now}
                                        for c in fresh])
     return PushResult(sent=len(changes), replayed=len(changes) - len(fresh), conflicts=conflicts)
+
+
+def one_of(conn: Connection, column: ColumnElement[Any], values: list[Any]) -> ColumnElement[bool]:
+    """`column IN (...)`; on PostgreSQL one array parameter instead of thousands of placeholders."""
+    if is_postgres(conn):
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam("one_of_values", values, type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _latest(changes: Iterable[Change]) -> list[dict[str, Any]]:
@@ -158,7 +191,7 @@ def _apply_items(conn: Connection, station_id: str, changes: list[Change], codes
     if not latest:
         return []
     central = {str(row.id): row for row in conn.execute(
-        select(ITEM).where(ITEM.c.id.in_([uuid.UUID(k) for k in latest])))}
+        select(ITEM).where(one_of(conn, ITEM.c.id, [uuid.UUID(k) for k in latest])))}
     fresh: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     conflicts: list[Conflict] = []
@@ -174,11 +207,11 @@ def _apply_items(conn: Connection, station_id: str, changes: list[Change], codes
     _update(conn, ITEM, updates, "id", codes)
     if conflicts:
         now = datetime.now(UTC)
-        conn.execute(insert(CONFLICT), [_conflict_row(station_id, c, now) for c in conflicts])
+        conn.execute(insert(CONFLICT), [conflict_row(station_id, c, now) for c in conflicts])
     return conflicts
 
 
-def _conflict_row(station_id: str, conflict: Conflict, now: datetime) -> dict[str, Any]:
+def conflict_row(station_id: str, conflict: Conflict, now: datetime) -> dict[str, Any]:
     sent = conflict.change.payload
     return {
         "entity": "return_item", "entity_key": conflict.change.key, "station_id": station_id,
@@ -204,7 +237,7 @@ def _upsert(conn: Connection, table: Table, payloads: list[dict[str, Any]], key:
         return
     column = table.columns[key]
     wanted = [from_json(table, {key: p[key]})[key] for p in payloads]
-    existing = {str(v) for v in conn.scalars(select(column).where(column.in_(wanted)))}
+    existing = {str(v) for v in conn.scalars(select(column).where(one_of(conn, column, wanted)))}
     _insert(conn, table, [p for p in payloads if str(p[key]) not in existing], codes)
     _update(conn, table, [p for p in payloads if str(p[key]) in existing], key, codes)
 
@@ -259,9 +292,11 @@ def copy_json_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -
 def mark_sent(local: Database, changes: Sequence[Change], conflicts: Sequence[Conflict]) -> None:
     """Mark the batch sent; for conflicts, take the central version and log the station's one."""
     now = datetime.now(UTC)
-    ids = [c.outbox_id for c in changes]
+    # The batch is the first unsent rows by id, and new rows get higher ids: a range marks exactly the batch.
+    first, last = changes[0].outbox_id, changes[-1].outbox_id
     with local.engine.begin() as conn:
-        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(sent_at=now, last_error=None))
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id.between(first, last), OUTBOX.c.sent_at.is_(None))
+                     .values(sent_at=now, last_error=None))
         for conflict in conflicts:
             take_central_version(conn, conflict, now)
 

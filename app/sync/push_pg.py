@@ -1,0 +1,128 @@
+"""The PostgreSQL side of a push batch, done by the server: one COPY of the raw outbox payloads into a
+temporary stage, then set-based SQL (json_populate_record) for replays, conflicts, updates and inserts.
+
+Same rules as the portable path in push.py (which MariaDB uses); the integration tests run both. Python only
+moves payload text: no per-column work, so a push costs about what a COPY of the same rows costs.
+SQL here is built only from table and column names of our own metadata; all values are parameters or COPY data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Table, insert, select, text
+
+from app.errors import SyncError
+from app.sync.codec import is_binary, to_json
+
+if TYPE_CHECKING:
+    from app.sync.push import Change, PushResult
+
+STAGE = "sync_stage"
+KNOWN = ("container", "return_item", "print_job", "audit_event")
+
+
+def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:
+    from app.sync.push import AUDIT, CONTAINER, ITEM, JOB, PushResult
+
+    _stage(conn, changes)
+    replayed = conn.execute(text(
+        f"DELETE FROM {STAGE} s USING sync_applied a WHERE a.change_id = s.change_id")).rowcount  # noqa: S608
+    unknown = conn.execute(text(
+        f"SELECT DISTINCT entity FROM {STAGE} WHERE entity <> ALL(:known)"), {"known": list(KNOWN)}  # noqa: S608
+    ).scalars().all()
+    if unknown:
+        raise SyncError(f"This station sends changes of a kind the central database does not know ({unknown}). "
+                        "Upgrade Returns Desk on the station or the server so both are the same version.")
+    conn.execute(text(f"INSERT INTO sync_applied (change_id, station_id, applied_at) "  # noqa: S608
+                      f"SELECT change_id, :station, :now FROM {STAGE}"),
+                 {"station": station_id, "now": datetime.now(UTC)})
+    q = conn.dialect.identifier_preparer.quote
+    _upsert(conn, CONTAINER, "container", "code", q)
+    conflicts, updates = _item_conflicts(conn, station_id, changes, ITEM)
+    columns = [c.name for c in ITEM.columns]
+    if updates:  # most batches are new records only: skip the join
+        assignments = ", ".join(f"{q(c)} = {_expr(ITEM, c, q)}" for c in columns if c != "id")
+        conn.execute(text(
+            f"WITH {_latest('return_item')} UPDATE return_item r SET {assignments} FROM latest l "  # noqa: S608
+            "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x WHERE r.id = x.id"))
+    conn.execute(text(
+        f"WITH {_latest('return_item')} INSERT INTO return_item ({', '.join(q(c) for c in columns)}) "  # noqa: S608
+        f"SELECT {', '.join(_expr(ITEM, c, q) for c in columns)} FROM latest l "
+        "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x ON CONFLICT (id) DO NOTHING"))
+    _upsert(conn, JOB, "print_job", "id", q)
+    audit_columns = [c.name for c in AUDIT.columns if c.name != "id"]
+    conn.execute(text(
+        f"INSERT INTO audit_event ({', '.join(q(c) for c in audit_columns)}) "  # noqa: S608
+        f"SELECT {', '.join(_expr(AUDIT, c, q) for c in audit_columns)} FROM {STAGE} l "
+        "CROSS JOIN LATERAL json_populate_record(NULL::audit_event, l.payload) x "
+        "WHERE l.entity = 'audit_event' ORDER BY l.seq"))
+    return PushResult(sent=len(changes), replayed=replayed, conflicts=conflicts)
+
+
+def _stage(conn: Connection, changes: Sequence[Change]) -> None:
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (seq int, change_id uuid, entity text, entity_key text, "
+        "payload json) ON COMMIT DELETE ROWS")
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(
+            f"COPY {STAGE} (seq, change_id, entity, entity_key, payload) FROM STDIN") as copy:
+        for seq, change in enumerate(changes):
+            copy.write_row((seq, change.change_id, change.entity, change.key, change.payload_text))
+
+
+def _latest(entity: str) -> str:
+    """CTE `latest`: the last change of each record in the batch (a statement may touch a row only once)."""
+    assert entity in KNOWN  # our own constant, never data
+    return (f"latest AS (SELECT DISTINCT ON (entity_key) entity_key, payload FROM {STAGE} "  # noqa: S608
+            f"WHERE entity = '{entity}' ORDER BY entity_key, seq DESC)")
+
+
+def _expr(table: Table, column: str, q: Any) -> str:
+    if column == "container_id" and table.name in ("return_item", "print_job"):
+        # Tote ids are per database: the station sends the tote's barcode.
+        return "(SELECT c.id FROM container c WHERE c.code = l.payload->>'container_code')"
+    if is_binary(table, column):
+        return f"decode(l.payload->>'{column}', 'base64')"
+    return f"x.{q(column)}"
+
+
+def _upsert(conn: Connection, table: Table, entity: str, key: str, q: Any) -> None:
+    columns = [c.name for c in table.columns if not (c.name == "id" and key != "id")]
+    updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in columns if c != key)
+    conn.execute(text(
+        f"WITH {_latest(entity)} INSERT INTO {q(table.name)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
+        f"SELECT {', '.join(_expr(table, c, q) for c in columns)} FROM latest l "
+        f"CROSS JOIN LATERAL json_populate_record(NULL::{q(table.name)}, l.payload) x "
+        f"ON CONFLICT ({q(key)}) DO UPDATE SET {updates}"))
+
+
+def _item_conflicts(conn: Connection, station_id: str, changes: Sequence[Change], item: Table
+                    ) -> tuple[list[Any], bool]:
+    """Items changed centrally since the station's base version: central wins, the station's version is logged.
+
+    Also says whether any item of the batch exists centrally with the expected version (an update)."""
+    from app.sync.push import CONFLICT, Conflict, conflict_row
+
+    existing = conn.execute(text(
+        f"WITH {_latest('return_item')}, first AS (SELECT DISTINCT ON (entity_key) entity_key, "  # noqa: S608
+        f"(payload->>'base_version')::int AS base FROM {STAGE} WHERE entity = 'return_item' "
+        "ORDER BY entity_key, seq) "
+        "SELECT l.entity_key, r.version IS NOT DISTINCT FROM f.base FROM latest l JOIN first f USING (entity_key) "
+        "JOIN return_item r ON r.id = l.entity_key::uuid")).all()
+    keys = [key for key, expected in existing if not expected]
+    updates = len(keys) < len(existing)
+    if not keys:
+        return [], updates
+    last: dict[str, Change] = {c.key: c for c in changes if c.entity == "return_item"}
+    rows = conn.execute(select(item).where(item.c.id.in_([uuid.UUID(k) for k in keys]))).all()
+    conflicts = [Conflict(last[str(row.id)], to_json(item, dict(row._mapping))) for row in rows]
+    now = datetime.now(UTC)
+    conn.execute(insert(CONFLICT), [conflict_row(station_id, c, now) for c in conflicts])
+    conn.execute(text(f"DELETE FROM {STAGE} WHERE entity = 'return_item' AND entity_key = ANY(:keys)"),  # noqa: S608
+                 {"keys": list(keys)})
+    return conflicts, updates
