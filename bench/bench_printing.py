@@ -49,7 +49,8 @@ def documents() -> tuple[Any, Any]:
     label = LabelDoc("LP-D01-0000042", "USB-C cable ^XA~JA 2m", "B · RESTOCK", "SKU EL-CBL-0069", "2026-11-20 · D01")
     slip = SlipDoc("LP-D01-0000042", "Bay R1 - back to stock", "Voltra X5 smartphone 128GB Black", "EL-PHN-0001",
                    "B - very good", "Restock (sell as new)",
-                   ("Score 88 of 100 -> grade B (80-94 is B)", "Grade B, works: open box resale", "Found: Used or worn"),
+                   ("Score 88 of 100 -> grade B (80-94 is B)", "Grade B, works: open box resale",
+                    "Found: Used or worn"),
                    tuple(f"Question {i}? Yes" for i in range(8)), "Changed mind", "RMA100060", "Dana Worker",
                    "2026-11-20 10:00", "D01", "TOTE-D01-00003")
     return label, slip
