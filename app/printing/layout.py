@@ -124,22 +124,25 @@ def label_page(doc: LabelDoc, stock: Stock) -> Page:
         t, d, bh, hr = round(22 * u), round(20 * u), round(86 * u), round(22 * u)
         els: list[Element] = [
             Text(m, m, t, fit(doc.title, t, inner), bold=True),
-            Text(m, m + t + 4, d, fit(f"{doc.headline} · {doc.details}", d, inner)),
+            Text(m, m + t + 4, d, fit(doc.headline, d, inner), bold=True),
         ]
         y = m + t + d + 10
         els.append(Bars(bar_x, y, bh, symbol, module))
         y += bh + 4
         els.append(Text(bar_x + QUIET_MODULES * module, y, hr, symbol.text, bold=True))
-        els.append(Text(m, h - m - d + 2, d, fit(doc.footer, d, inner)))
+        els.append(Text(m, h - m - d + 2, d, fit(f"{doc.details} · {doc.footer}", d, inner)))
         return Page(stock, tuple(els))
     t, big, d, bh, hr = round(56 * u), round(110 * u), round(44 * u), round(300 * u), round(56 * u)
-    els = [
-        Text(m, m, t, fit(doc.title, t, inner), bold=True),
-        Text(m, m + t + round(20 * u), d, fit(doc.details, d, inner)),
-        Rule(m, m + t + d + round(40 * u), inner, max(2, round(4 * u))),
-        Text(m, m + t + d + round(70 * u), big, fit(doc.headline, big, inner), bold=True),
+    # 4x6: the product name may take two lines; everything below moves down with it.
+    title = textwrap.wrap(fit(doc.title, t, 2 * inner), max(8, int(inner / (t * GLYPH_WIDTH))))[:2] or [""]
+    els = [Text(m, m + i * round(t * 1.2), t, line, bold=True) for i, line in enumerate(title)]
+    top = m + (len(title) - 1) * round(t * 1.2)
+    els += [
+        Text(m, top + t + round(20 * u), d, fit(doc.details, d, inner)),
+        Rule(m, top + t + d + round(40 * u), inner, max(2, round(4 * u))),
+        Text(m, top + t + d + round(70 * u), big, fit(doc.headline, big, inner), bold=True),
     ]
-    y = m + t + d + big + round(120 * u)
+    y = top + t + d + big + round(120 * u)
     els.append(Bars(bar_x, y, bh, symbol, module))
     y += bh + round(10 * u)
     els.append(Text(bar_x + QUIET_MODULES * module, y, hr, symbol.text, bold=True))

@@ -3,7 +3,6 @@ worker's scan of the tote's barcode confirms it; closing a tote queues its manif
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,15 +14,14 @@ from app.db.uow import Database, UnitOfWork
 from app.domain.vocab import disposition_label
 from app.errors import InvalidState, NotFound, WrongTote
 from app.printing.documents import ManifestDoc, ManifestLine
+from app.scanning.classify import TOTE_PATTERN
 from app.services.audit import record_event
 from app.services.context import StationContext
 from app.services.views import OperatorView
 
-# Agreed with the scanner work (issue 3): TOTE-<station>-<5 digits>. Replace by ScanKind.TOTE when it lands.
-TOTE_PATTERN = re.compile(r"^TOTE-([A-Z0-9]{2,6})-(\d{5})$")
-
 
 def is_tote_code(text: str) -> bool:
+    """TOTE-<station>-<5 digits>, the format agreed with the scanner work (classify: ScanKind.TOTE)."""
     return TOTE_PATTERN.match(text.strip()) is not None
 
 
@@ -64,7 +62,7 @@ def open_tote(uow: UnitOfWork, ctx: StationContext, disposition: str) -> Contain
 
 def _next_number(uow: UnitOfWork, station_id: str) -> int:
     codes = uow.session.scalars(select(Container.code).where(Container.station_id == station_id))
-    numbers = [int(m.group(2)) for code in codes if (m := TOTE_PATTERN.match(code))]
+    numbers = [int(code.rsplit("-", 1)[1]) for code in codes if TOTE_PATTERN.match(code)]
     return max(numbers, default=0) + 1
 
 
