@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 import biip
+from biip.gs1_messages import GS1Message
 
 from app.importing.gtin import GtinError, normalize_gtin
 from app.scanning.commands import command_of
@@ -122,26 +123,25 @@ def _may_be_gs1(body: str, symbology: str | None) -> bool:
 
 
 def _gs1_scan(raw: str, text: str, body: str, symbology: str | None) -> Scan | None:
+    if body.startswith(("http://", "https://")) or (body.isdigit() and len(body) in (6, 7)):
+        return _link_or_upc_e(raw, text, body, symbology)
     try:
-        # biip reads a Digital Link URI only without the AIM identifier in front.
-        result = biip.parse(body if body.startswith(("http://", "https://")) else text)
-    except Exception:  # biip raises only on internal errors; a scan must never crash intake
+        # The element-string parser alone: twice as fast as biip.parse, which also tries GTIN, UPC, SSCC.
+        message = GS1Message.parse(body)
+    except biip.ParseError as exc:
+        error = str(exc)
+    except Exception:  # biip raises only ParseError by design; a scan must never crash intake
         return None
-    if result.gs1_digital_link_uri is not None:
-        return _from_fields(raw, [(e.ai.ai, e) for e in result.gs1_digital_link_uri.element_strings], symbology)
-    if result.gs1_message is not None:
-        fields = [(e.ai.ai, e) for e in result.gs1_message.element_strings]
+    else:
+        fields = [(e.ai.ai, e) for e in message.element_strings]
         swallowed = find_swallowed_field(body, [(ai, e.value) for ai, e in fields])
         if swallowed is not None:
             return _unknown(raw, body, Problem.GS_MISSING,
                             LOST_GS_MESSAGE.format(value=visible(swallowed.value)), symbology)
         return _from_fields(raw, fields, symbology)
-    if result.upc is not None and body.isdigit() and len(body) in (6, 7):
-        gtin = result.upc.as_gtin_14()
-        return Scan(raw, ScanKind.PRODUCT, gtin, gtin=gtin, symbology=symbology)
     if symbology in GS1_SYMBOLOGIES or GS in body:
         # It says it is GS1 data but is not well-formed: say what biip found wrong.
-        field = re.search(r"GS1 AI \((\d+)\)", result.gs1_message_error or "")
+        field = re.search(r"GS1 AI \((\d+)\)", error)
         what = f"field ({field.group(1)}) is not valid" if field else "its fields could not be found"
         return _unknown(
             raw, body, Problem.BAD_GS1,
@@ -149,6 +149,20 @@ def _gs1_scan(raw: str, text: str, body: str, symbology: str | None) -> Scan | N
             "setup (F2); otherwise type the code.",
             symbology,
         )
+    return None
+
+
+def _link_or_upc_e(raw: str, text: str, body: str, symbology: str | None) -> Scan | None:
+    try:
+        # biip reads a Digital Link URI only without the AIM identifier in front.
+        result = biip.parse(body if body.startswith(("http://", "https://")) else text)
+    except Exception:  # biip raises only on internal errors; a scan must never crash intake
+        return None
+    if result.gs1_digital_link_uri is not None:
+        return _from_fields(raw, [(e.ai.ai, e) for e in result.gs1_digital_link_uri.element_strings], symbology)
+    if result.upc is not None:
+        gtin = result.upc.as_gtin_14()
+        return Scan(raw, ScanKind.PRODUCT, gtin, gtin=gtin, symbology=symbology)
     return None
 
 
