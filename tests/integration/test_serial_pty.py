@@ -145,8 +145,12 @@ def test_serial_scan_reaches_the_station_and_status_bar(pty, qtbot, desk, db):
         station.sign_in()
         port.write(f"{product_where(db, serialized=False).gtin}\r".encode())
         qtbot.waitUntil(lambda: station.controller.step is Step.QUESTION, timeout=5000)
+        port.write(b"RMA1000")  # the cable is pulled in the middle of a scan…
+        qtbot.wait(300)  # …after the bytes reached the app (a pty drops what nobody read yet when it closes)
         port.unplug()
         qtbot.waitUntil(lambda: "scanner disconnected" in window.scanners.status_label.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "unplugged in the middle of a scan" in station.banner(), timeout=5000)
+        assert "RMA1000" in station.banner() and station.controller.feedback.last == "bad"
         port.plug()
         qtbot.waitUntil(lambda: "Scanner Dock: connected" in window.scanners.status_label.text(), timeout=5000)
     finally:
