@@ -31,9 +31,13 @@ def finish_item(desk: Desk, operator: OperatorView, pick: int = 1, with_rma: boo
     return desk.finalize(operator, item.id)
 
 
-def jobs(db: Database) -> list[PrintJob]:
+def jobs(db: Database, items_only: bool = True) -> list[PrintJob]:
+    """The print jobs, oldest first; by default only items' (label, slip), not tote labels or manifests."""
     with db.unit_of_work() as uow:
-        rows = list(uow.session.scalars(select(PrintJob).order_by(PrintJob.created_at, PrintJob.kind)))
+        query = select(PrintJob).order_by(PrintJob.created_at, PrintJob.kind)
+        if items_only:
+            query = query.where(PrintJob.item_id.is_not(None))
+        rows = list(uow.session.scalars(query))
         uow.session.expunge_all()
         return rows
 

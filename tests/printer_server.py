@@ -52,7 +52,12 @@ class PrinterServer:
 
     def close(self) -> None:
         self._stop.set()
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(): the port stops listening now
+        except OSError:
+            pass
         self._sock.close()
+        self._thread.join(timeout=2)
 
     def _serve(self) -> None:
         while not self._stop.is_set():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.errors import PrintError
 from app.printing.documents import LabelDoc, ManifestDoc, SlipDoc, load
-from app.printing.layout import Page, Stock, label_page, slip_page
+from app.printing.layout import Page, Stock, label_page, label_stock, slip_page
 
 FORMATS = ("zpl", "pdf", "png")
 
@@ -38,4 +38,6 @@ def render_document(doc: LabelDoc | SlipDoc | ManifestDoc, fmt: str, label: Stoc
 
 
 def render_job(kind: str, payload: bytes, fmt: str, label: Stock, slip: Stock) -> bytes:
+    if kind == "tote_label":  # read from across the dock, and a tote code does not fit 2x1 at 2 dots a module
+        label = label_stock("4x6", label.dpi)
     return render_document(load(kind, payload), fmt, label, slip)

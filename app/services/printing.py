@@ -397,4 +397,7 @@ def settle_as_history(uow: UnitOfWork, item_id: uuid.UUID) -> None:
         return
     uow.session.execute(update(PrintJob).where(PrintJob.item_id == item_id)
                         .values(status="done", attempts=1, printed_at=row.finalized_at))
+    uow.session.execute(update(PrintJob).where(PrintJob.container_id == row.container_id,
+                                               PrintJob.kind == "tote_label", PrintJob.status == "queued")
+                        .values(status="done", attempts=1, printed_at=row.finalized_at))
     row.tote_confirmed_at = row.finalized_at

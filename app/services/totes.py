@@ -57,7 +57,20 @@ def open_tote(uow: UnitOfWork, ctx: StationContext, disposition: str) -> Contain
                          opened_at=ctx.clock.now())
         uow.session.add(tote)
         uow.session.flush()
+        _queue_tote_label(uow, ctx, tote)
     return tote
+
+
+def _queue_tote_label(uow: UnitOfWork, ctx: StationContext, tote: Container) -> None:
+    """A new tote gets its barcode label on the label printer, in the transaction that opened it."""
+    from app.printing.documents import LabelDoc
+    from app.services import printing
+
+    doc = LabelDoc(barcode=tote.code, title=f"Tote · station {tote.station_id}",
+                   headline=disposition_label(tote.disposition).split(" (")[0].upper(),
+                   details=ctx.printing.route(tote.disposition).where(""),
+                   footer=f"opened {_local(tote.opened_at)}")
+    printing.enqueue(uow, ctx, "tote_label", doc, ctx.printing.label_printer, None, container_id=tote.id)
 
 
 def _next_number(uow: UnitOfWork, station_id: str) -> int:

@@ -35,10 +35,11 @@ def expected_zpl(desk, job) -> bytes:
 
 def test_label_arrives_byte_exact(desk, worker, queue, zebra):
     item = finish_item(desk, worker)
-    assert queue.process_due() == 2
+    assert queue.process_due() == 3  # relabel and tote label to the zebra, slip to the file printer
     label = next(j for j in jobs(desk.db) if j.kind == "label")
-    assert zebra.wait_for(1) == [expected_zpl(desk, label)]
-    assert zebra.jobs[0].startswith(b"^XA") and item.lpn.encode() in zebra.jobs[0]
+    received = zebra.wait_for(2)
+    assert expected_zpl(desk, label) in received and len(received) == 2
+    assert any(job.startswith(b"^XA") and item.lpn.encode() in job for job in received)
     assert label.status == "done" and label.attempts == 1
 
 
@@ -71,13 +72,13 @@ def test_hanging_printer_keeps_the_job_then_prints_it_once_after_recovery(desk, 
     zebra.mode = "ok"
     assert queue.process_due() == 0  # the backoff doubled: not due yet
     clock.at += timedelta(seconds=10)
-    assert queue.process_due() == 1
+    assert queue.process_due() == 2  # the relabel and the tote label, once each
     clock.at += timedelta(minutes=10)
     assert queue.process_due() == 0
     label = next(j for j in jobs(desk.db) if j.kind == "label")
     assert label.status == "done" and label.attempts == 3
-    assert zebra.wait_for(1) == [expected_zpl(desk, label)]  # exactly once
-    assert zebra.connections == 3
+    received = zebra.wait_for(2)
+    assert received.count(expected_zpl(desk, label)) == 1 and len(received) == 2  # exactly once each
 
 
 def test_transport_without_status_check_sends_only_the_job(zebra):

@@ -49,8 +49,9 @@ def test_saved_item_shows_its_label_and_tote_and_prints(station, db, qtbot, tmp_
     qtbot.waitUntil(lambda: "TOTE-D01-00001" in panel.tote_line.text(), timeout=5000)
     assert panel.state == "pending" and "Scan the tote" in panel.tote_hint.text()
     wait_printed(station, qtbot)
-    printed = sorted(p.name.split("-")[0] for p in (tmp_path / "printed").iterdir())
-    assert printed == ["label", "slip"] and all(item.lpn in p.name for p in (tmp_path / "printed").iterdir())
+    printed = sorted(p.name for p in (tmp_path / "printed").iterdir())
+    assert [name.split("-")[0] for name in printed] == ["label", "slip", "tote_label"]
+    assert item.lpn in printed[0] and item.lpn in printed[1] and "TOTE-D01-00001" in printed[2]
 
 
 def test_wrong_tote_is_red_and_right_tote_is_green(station, db, desk, qtbot):
@@ -96,13 +97,15 @@ def test_printer_off_job_waits_visibly_and_goes_to_another_printer(make_station,
     dialog = station.window.printing.dialog
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: any(j.kind == "label" for j in dialog.jobs), timeout=5000)
-    dialog.select_job(next(j.id for j in dialog.jobs if j.kind == "label"))
-    dialog.send_selected_to("files")
-    qtbot.waitUntil(lambda: job_states(db).get("label:files") == "done", timeout=8000)
+    for kind in ("label", "tote_label"):  # the relabel and the new tote's label both wait on the zebra
+        qtbot.waitUntil(lambda k=kind: any(j.kind == k and j.printer == "zebra" for j in dialog.jobs), timeout=5000)
+        dialog.select_job(next(j.id for j in dialog.jobs if j.kind == kind))
+        dialog.send_selected_to("files")
+        qtbot.waitUntil(lambda k=kind: job_states(db).get(f"{k}:files") == "done", timeout=8000)
     wait_printed(station, qtbot)
     with db.unit_of_work() as uow:
         assert uow.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "print_moved")).all() == [
-            "label: zebra → files"]
+            "label: zebra → files", "tote_label: zebra → files"]
     dialog.close()
 
 

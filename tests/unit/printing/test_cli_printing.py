@@ -57,5 +57,5 @@ def test_print_queue_lists_and_runs(desk, lpn, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("RETURNS_DESK_PRINTERS", f"files=file:{tmp_path / 'out'}")
     assert run(desk, "print-queue", "--run") == 0
     out = capsys.readouterr().out
-    assert "2 job(s) processed" in out and f"label {lpn}" in out and "Printing: all printed" in out
-    assert len(list((tmp_path / "out").iterdir())) == 2
+    assert "3 job(s) processed" in out and f"label {lpn}" in out and "Printing: all printed" in out
+    assert len(list((tmp_path / "out").iterdir())) == 3  # relabel, slip, and the new tote's label

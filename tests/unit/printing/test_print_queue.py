@@ -49,11 +49,12 @@ def test_a_failing_finalize_leaves_no_print_job(desk, worker, queue, monkeypatch
 
 def test_printed_jobs_are_files_and_done(desk, worker, queue, tmp_path):
     item = finish_item(desk, worker)
-    assert queue.process_due() == 2
+    assert queue.process_due() == 3  # the relabel, the slip, and the label of the tote just opened
     assert queue.process_due() == 0  # nothing prints twice
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert [f.split("-")[0] for f in files] == ["label", "slip"] and all(item.lpn in f for f in files)
-    assert {j.status for j in jobs(desk.db)} == {"done"}
+    assert [f.split("-")[0] for f in files] == ["label", "slip", "tote_label"]
+    assert all(item.lpn in f for f in files[:2]) and "TOTE-D01-00001" in files[2]
+    assert {j.status for j in jobs(desk.db, items_only=False)} == {"done"}
     assert queue.status().text == "Printing: all printed"
 
 
@@ -64,16 +65,16 @@ def test_failure_waits_with_backoff_then_prints_once(desk, worker, queue, clock)
     def down(printer, payload, name):
         raise PrinterUnavailable("Printer files is out of paper.")
 
-    assert queue.process_due(sender=down) == 2
-    rows = jobs(desk.db)
+    assert queue.process_due(sender=down) == 3
+    rows = jobs(desk.db, items_only=False)
     assert {(j.status, j.attempts) for j in rows} == {("waiting", 1)}
     assert all(j.next_attempt_at == clock.now() + timedelta(seconds=5) for j in rows)
     status = queue.status()
-    assert status.waiting == 2 and status.failing == 2 and "out of paper" in status.text
+    assert status.waiting == 3 and status.failing == 3 and "out of paper" in status.text
     assert queue.process_due(sender=lambda *a: sent.append(a[2])) == 0  # not due yet
     clock.at += timedelta(seconds=5)
-    assert queue.process_due(sender=lambda *a: sent.append(a[2])) == 2
-    assert len(sent) == 2 and {j.status for j in jobs(desk.db)} == {"done"}
+    assert queue.process_due(sender=lambda *a: sent.append(a[2])) == 3
+    assert len(sent) == 3 and {j.status for j in jobs(desk.db, items_only=False)} == {"done"}
 
 
 def test_backoff_doubles_and_is_capped():
@@ -115,7 +116,7 @@ def test_void_cancels_jobs_not_printed_yet(desk, worker, queue):
     item = finish_item(desk, worker)
     desk.void_item(worker, item.id, "wrong_item_scanned")
     assert {j.status for j in jobs(desk.db)} == {"cancelled"}
-    assert queue.process_due() == 0
+    assert queue.process_due() == 1  # only the tote's label: the tote stays open for the next item
 
 
 def test_interrupted_job_is_sent_again_after_a_restart(desk, worker, queue):
@@ -123,7 +124,7 @@ def test_interrupted_job_is_sent_again_after_a_restart(desk, worker, queue):
     with desk.db.unit_of_work() as uow:
         assert printing.claim_next(uow, "D01", desk.ctx.clock.now()) is not None  # then the app died
     assert queue.recover() == 1
-    assert queue.process_due() == 2
+    assert queue.process_due() == 3
 
 
 def test_preview_png_is_the_queued_label(desk, worker, queue):
@@ -139,4 +140,4 @@ def test_a_damaged_job_waits_with_a_message(desk, worker, queue):
         for job in uow.session.scalars(select(PrintJob)):
             job.payload = b"{not json"
     queue.process_due()
-    assert all(j.status == "waiting" and "damaged" in (j.last_error or "") for j in jobs(desk.db))
+    assert all(j.status == "waiting" and "damaged" in (j.last_error or "") for j in jobs(desk.db, items_only=False))

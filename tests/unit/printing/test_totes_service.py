@@ -61,7 +61,7 @@ def test_closing_a_tote_queues_its_manifest_and_opens_the_next(desk, worker, tot
     closed, nxt = totes.close(worker, tote.code)
     assert closed.status == "closed" and nxt.status == "open" and nxt.code == "TOTE-D01-00002"
     assert nxt.disposition == tote.disposition
-    manifest_job = next(j for j in jobs(desk.db) if j.kind == "manifest")
+    manifest_job = next(j for j in jobs(desk.db, items_only=False) if j.kind == "manifest")
     doc = load("manifest", manifest_job.payload)
     assert isinstance(doc, ManifestDoc)
     assert [line.lpn for line in doc.lines] == [first.lpn, second.lpn]
@@ -72,3 +72,20 @@ def test_closing_a_tote_queues_its_manifest_and_opens_the_next(desk, worker, tot
     assert rasterize_pdf(pdf).getbbox() is not None  # a real, readable PDF page
     third = finish_item(desk, worker)
     assert totes.tote_of_item(third.id).code == nxt.code
+
+
+def test_a_new_tote_gets_a_4x6_label_that_scans_as_its_code(desk, worker, totes):
+    from app.printing.render import render_job
+
+    item = finish_item(desk, worker)
+    code = totes.tote_of_item(item.id).code
+    job = next(j for j in jobs(desk.db, items_only=False) if j.kind == "tote_label")
+    setup = desk.ctx.printing
+    pdf = render_job("tote_label", job.payload, "pdf", setup.label, setup.slip)
+    from tests.print_helpers import decode
+
+    image = rasterize_pdf(pdf)
+    assert image.size == (812, 1218)  # 4x6 at 203 dpi, even with 2x1 relabels
+    assert decode(image) == [code]
+    zpl = render_job("tote_label", job.payload, "zpl", setup.label, setup.slip)
+    assert b"^PW812" in zpl and code.encode() in zpl
