@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit screenshots bench clean
+.PHONY: run test lint typecheck unit screenshots bench bench-sync clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_station
+
+# Sync push/pull against the PostgreSQL on 127.0.0.1:5432 (issue 5).
+bench-sync: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_sync
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

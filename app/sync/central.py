@@ -8,7 +8,7 @@ TLS options go in the URL's query (`?sslmode=verify-full&sslrootcert=...`) and r
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
@@ -57,12 +57,15 @@ def is_postgres(conn: Connection) -> bool:
 
 
 @contextmanager
-def plain_errors(central: Database, waiting: int | None = None) -> Iterator[None]:
-    """Turn driver errors into words: unreachable (the station keeps working) or refused (IT must fix)."""
+def plain_errors(central: Database, waiting: Callable[[], int] | None = None) -> Iterator[None]:
+    """Turn driver errors into words: unreachable (the station keeps working) or refused (IT must fix).
+
+    `waiting` counts the changes still to send; asked only when something failed."""
     try:
         yield
     except (OperationalError, InterfaceError) as exc:
-        later = f" {waiting} change(s) wait on this station" if waiting else " Changes wait on this station"
+        count = waiting() if waiting else 0
+        later = f" {count} change(s) wait on this station" if count else " Changes wait on this station"
         raise CentralUnavailable(
             f"The central database ({central.description}) cannot be reached: {_first_line(exc)}. "
             f"Work continues here.{later} and are sent when it is back."

@@ -14,6 +14,7 @@ import base64
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -98,29 +99,42 @@ def push_once(
     batch_size: int = BATCH_SIZE,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> PushResult:
-    """Send everything waiting, batch by batch, until the outbox is empty (or `should_stop()`)."""
+    """Send everything waiting, batch by batch, until the outbox is empty (or `should_stop()`).
+
+    Local reads and writes run on a helper thread, overlapping with the central database's work on the
+    batch before: the next batch is read while one is applied, and a batch is marked sent only after its
+    central commit (marks stay in order: one helper thread)."""
     total = PushResult()
-    while not should_stop():
-        changes = next_batch(local, batch_size)
-        if not changes:
-            break
-        try:
-            with plain_errors(central, waiting=count_waiting(local)), central.engine.begin() as conn:
-                result = apply_batch(conn, station_id, changes)
-        except SyncError as exc:
-            _note_refusal(local, changes, str(exc))
-            raise
-        mark_sent(local, changes, result.conflicts)
-        total.add(result)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-local") as local_io:
+        upcoming = local_io.submit(next_batch, local, batch_size, 0)
+        marked: Future[None] | None = None
+        while not should_stop():
+            changes = upcoming.result()
+            if not changes:
+                break
+            upcoming = local_io.submit(next_batch, local, batch_size, changes[-1].outbox_id)
+            try:
+                with plain_errors(central, waiting=lambda: count_waiting(local)), central.engine.begin() as conn:
+                    result = apply_batch(conn, station_id, changes)
+            except SyncError as exc:
+                _note_refusal(local, changes, str(exc))
+                raise
+            if marked is not None:
+                marked.result()  # a failed mark stops the push (the batch is replayed harmlessly later)
+            marked = local_io.submit(mark_sent, local, changes, result.conflicts)
+            total.add(result)
+        if marked is not None:
+            marked.result()
     return total
 
 
-def next_batch(local: Database, batch_size: int) -> list[Change]:
+def next_batch(local: Database, batch_size: int, after_id: int = 0) -> list[Change]:
+    """The first unsent outbox rows after `after_id` (a keyset: each batch starts where the last ended)."""
     with local.engine.connect() as conn:
         rows = conn.execute(
             select(OUTBOX.c.id, OUTBOX.c.change_id, OUTBOX.c.entity, OUTBOX.c.entity_key,
                    type_coerce(OUTBOX.c.payload, Text))
-            .where(OUTBOX.c.sent_at.is_(None))
+            .where(OUTBOX.c.id > after_id, OUTBOX.c.sent_at.is_(None))
             .order_by(OUTBOX.c.id)
             .limit(batch_size)
         ).all()

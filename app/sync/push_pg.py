@@ -29,30 +29,37 @@ def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Ch
     from app.sync.push import AUDIT, CONTAINER, ITEM, JOB, PushResult
 
     _stage(conn, changes)
-    replayed = conn.execute(text(
-        f"DELETE FROM {STAGE} s USING sync_applied a WHERE a.change_id = s.change_id")).rowcount  # noqa: S608
+    # Exactly once: a change id already applied is a replay; ON CONFLICT also covers two pushes at once.
+    fresh = set(conn.execute(text(
+        "INSERT INTO sync_applied (change_id, station_id, applied_at) "  # noqa: S608
+        f"SELECT change_id, :station, :now FROM {STAGE} ON CONFLICT (change_id) DO NOTHING "
+        "RETURNING change_id"), {"station": station_id, "now": datetime.now(UTC)}).scalars())
+    replays = [c.change_id for c in changes if c.change_id not in fresh]
+    if replays:
+        conn.execute(text(f"DELETE FROM {STAGE} WHERE change_id = ANY(:ids)"), {"ids": replays})  # noqa: S608
     unknown = conn.execute(text(
         f"SELECT DISTINCT entity FROM {STAGE} WHERE entity <> ALL(:known)"), {"known": list(KNOWN)}  # noqa: S608
     ).scalars().all()
     if unknown:
         raise SyncError(f"This station sends changes of a kind the central database does not know ({unknown}). "
                         "Upgrade Returns Desk on the station or the server so both are the same version.")
-    conn.execute(text(f"INSERT INTO sync_applied (change_id, station_id, applied_at) "  # noqa: S608
-                      f"SELECT change_id, :station, :now FROM {STAGE}"),
-                 {"station": station_id, "now": datetime.now(UTC)})
     q = conn.dialect.identifier_preparer.quote
     _upsert(conn, CONTAINER, "container", "code", q)
-    conflicts, updates = _item_conflicts(conn, station_id, changes, ITEM)
     columns = [c.name for c in ITEM.columns]
-    if updates:  # most batches are new records only: skip the join
+    # New records (the usual case) go straight in; the ones that exist centrally are checked afterwards.
+    inserted = {str(i) for i in conn.execute(text(
+        f"WITH {_latest('return_item')} INSERT INTO return_item ({', '.join(q(c) for c in columns)}) "  # noqa: S608
+        f"SELECT {', '.join(_expr(ITEM, c, q) for c in columns)} FROM latest l "
+        "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x ON CONFLICT (id) DO NOTHING "
+        "RETURNING id")).scalars()}
+    existing = [c for c in changes if c.entity == "return_item" and c.change_id in fresh and c.key not in inserted]
+    conflicts, updated = _item_conflicts(conn, station_id, existing, ITEM)
+    if updated:
         assignments = ", ".join(f"{q(c)} = {_expr(ITEM, c, q)}" for c in columns if c != "id")
         conn.execute(text(
             f"WITH {_latest('return_item')} UPDATE return_item r SET {assignments} FROM latest l "  # noqa: S608
-            "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x WHERE r.id = x.id"))
-    conn.execute(text(
-        f"WITH {_latest('return_item')} INSERT INTO return_item ({', '.join(q(c) for c in columns)}) "  # noqa: S608
-        f"SELECT {', '.join(_expr(ITEM, c, q) for c in columns)} FROM latest l "
-        "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x ON CONFLICT (id) DO NOTHING"))
+            "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x "
+            "WHERE r.id = x.id AND l.entity_key = ANY(:keys)"), {"keys": updated})
     _upsert(conn, JOB, "print_job", "id", q)
     audit_columns = [c.name for c in AUDIT.columns if c.name != "id"]
     conn.execute(text(
@@ -60,7 +67,7 @@ def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Ch
         f"SELECT {', '.join(_expr(AUDIT, c, q) for c in audit_columns)} FROM {STAGE} l "
         "CROSS JOIN LATERAL json_populate_record(NULL::audit_event, l.payload) x "
         "WHERE l.entity = 'audit_event' ORDER BY l.seq"))
-    return PushResult(sent=len(changes), replayed=replayed, conflicts=conflicts)
+    return PushResult(sent=len(changes), replayed=len(replays), conflicts=conflicts)
 
 
 def _stage(conn: Connection, changes: Sequence[Change]) -> None:
@@ -102,27 +109,26 @@ def _upsert(conn: Connection, table: Table, entity: str, key: str, q: Any) -> No
 
 
 def _item_conflicts(conn: Connection, station_id: str, changes: Sequence[Change], item: Table
-                    ) -> tuple[list[Any], bool]:
-    """Items changed centrally since the station's base version: central wins, the station's version is logged.
-
-    Also says whether any item of the batch exists centrally with the expected version (an update)."""
+                    ) -> tuple[list[Any], list[str]]:
+    """Items of the batch that exist centrally: the ones still at the station's base version are updates;
+    the others were changed centrally: central wins, the station's version is logged (conflicts)."""
     from app.sync.push import CONFLICT, Conflict, conflict_row
 
-    existing = conn.execute(text(
-        f"WITH {_latest('return_item')}, first AS (SELECT DISTINCT ON (entity_key) entity_key, "  # noqa: S608
-        f"(payload->>'base_version')::int AS base FROM {STAGE} WHERE entity = 'return_item' "
-        "ORDER BY entity_key, seq) "
-        "SELECT l.entity_key, r.version IS NOT DISTINCT FROM f.base FROM latest l JOIN first f USING (entity_key) "
-        "JOIN return_item r ON r.id = l.entity_key::uuid")).all()
-    keys = [key for key, expected in existing if not expected]
-    updates = len(keys) < len(existing)
+    first: dict[str, Change] = {}
+    last: dict[str, Change] = {}
+    for change in changes:
+        first.setdefault(change.key, change)
+        last[change.key] = change
+    if not last:
+        return [], []
+    versions: dict[uuid.UUID, int] = dict(conn.execute(
+        text("SELECT id, version FROM return_item WHERE id = ANY(:ids)"), {"ids": [uuid.UUID(k) for k in last]}).all())
+    keys = [str(i) for i, version in versions.items() if version != first[str(i)].payload.get("base_version")]
+    updates = [str(i) for i in versions if str(i) not in keys]
     if not keys:
         return [], updates
-    last: dict[str, Change] = {c.key: c for c in changes if c.entity == "return_item"}
     rows = conn.execute(select(item).where(item.c.id.in_([uuid.UUID(k) for k in keys]))).all()
     conflicts = [Conflict(last[str(row.id)], to_json(item, dict(row._mapping))) for row in rows]
     now = datetime.now(UTC)
     conn.execute(insert(CONFLICT), [conflict_row(station_id, c, now) for c in conflicts])
-    conn.execute(text(f"DELETE FROM {STAGE} WHERE entity = 'return_item' AND entity_key = ANY(:keys)"),  # noqa: S608
-                 {"keys": list(keys)})
     return conflicts, updates

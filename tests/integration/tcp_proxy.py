@@ -18,7 +18,15 @@ class CuttingProxy:
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
         self._closed = False
+        self.down = False
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def set_down(self, down: bool) -> None:
+        """Down: every stream is dropped and new connections are refused until it is up again."""
+        with self._lock:
+            self.down = down
+            if down:
+                self._drop_all()
 
     def cut_after(self, n_bytes: int | None) -> None:
         with self._lock:
@@ -30,6 +38,9 @@ class CuttingProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.down:
+                _close(client)
+                continue
             upstream = socket.create_connection(self.target)
             with self._lock:
                 self._sockets += [client, upstream]
