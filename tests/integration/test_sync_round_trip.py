@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from app.db.models import AuditEvent, OutboxEntry, Product, ReturnItem, SyncApplied
+from app.db.models import AuditEvent, Container, OutboxEntry, PrintJob, Product, ReturnItem, SyncApplied
 from app.demo import load_demo_master_data
+from app.services.totes import Totes
 from app.sync.pull import pull_once
 from app.sync.push import count_waiting, push_once
 from app.sync.runner import read_status, sync_once
@@ -41,6 +42,22 @@ def test_push_and_pull_round_trip(central, tmp_path, configuration, clock):
         assert {r.lpn for r in rows.values()} == {i.lpn for i in items}
     local_events = count(desk.db, AuditEvent)
     assert count(central, AuditEvent) == local_events
+    assert count(central, PrintJob) == count(desk.db, PrintJob) > 0  # print history (labels, slips) went up
+    with central.unit_of_work() as uow, desk.db.unit_of_work() as here:
+        sent = {j.id: j.payload for j in uow.session.scalars(select(PrintJob))}
+        assert sent == {j.id: j.payload for j in here.session.scalars(select(PrintJob))}
+
+    # Totes: the item's tote is matched by its barcode centrally; confirming it later is an update.
+    totes = Totes(desk.db, desk.ctx)
+    tote = totes.tote_of_item(items[1].id)
+    assert tote is not None
+    totes.confirm(worker, items[1].id, tote.code)
+    sync_once(desk.db, central, "D01")
+    with central.unit_of_work() as uow:
+        row = uow.session.get(ReturnItem, items[1].id)
+        assert row.tote_confirmed_at is not None
+        assert uow.session.get(Container, row.container_id).code == tote.code
+    local_events = count(desk.db, AuditEvent)
 
     # A second round sends nothing and changes nothing.
     again = sync_once(desk.db, central, "D01")
