@@ -45,6 +45,18 @@ def _human(code: TestCode) -> str:
     return code.data
 
 
+def modules_of_test_code(code: TestCode) -> str:
+    """The barcode's modules ("1" bar, "0" space, no quiet zone) for the wizard to draw on screen."""
+    from barcode import EAN13, Code128
+    from barcode.codex import Gs1_128
+
+    if code.key == "ean13":
+        return str(EAN13(code.data[:12]).build()[0])
+    if code.key == "gs1":
+        return str(Gs1_128(code.data.replace(GS, _FNC1)).build()[0])
+    return str(Code128(code.data).build()[0])
+
+
 def write_test_sheet(path: Path, station_id: str = "") -> Path:
     canvas = Canvas(str(path), pagesize=A4)
     width, height = A4

@@ -95,3 +95,23 @@ def test_escape_closes_the_wizard(station, tmp_path):
     QApplication.sendEvent(wizard.view.capture, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape,
                                                            Qt.KeyboardModifier.NoModifier, ""))
     assert not wizard.view.isVisible()
+
+
+def test_the_barcode_on_screen_decodes_to_the_code_asked_for(station, tmp_path):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    wizard = open_wizard(station, tmp_path)
+    keyboard = Keyboard()
+    for code in TEST_CODES:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        wizard.view.barcode.grab().toImage().save(buffer, "PNG")
+        image = Image.open(io.BytesIO(bytes(buffer.data().data()))).convert("L")
+        found = [(r.symbology_identifier, r.bytes.decode("latin-1")) for r in zxingcpp.read_barcodes(image)]
+        assert found == [(code.aim, code.data)], code.key
+        keyboard.scan(code.aim + code.data, wizard.view.capture)
+    assert wizard.done and not wizard.view.barcode.isVisible()

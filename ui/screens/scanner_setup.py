@@ -18,7 +18,7 @@ from app.config_write import save_user_settings
 from app.errors import ReturnsDeskError
 from app.scanning.diagnose import TEST_CODES, AppSettings, Capture, Finding, diagnose, settings_to_save
 from app.scanning.normalize import visible
-from app.scanning.sheets import write_test_sheet
+from app.scanning.sheets import modules_of_test_code, write_test_sheet
 from ui.errors import describe_error
 from ui.screens.scanner_setup_view import ScannerSetupView
 from ui.theme import BAD, GOOD
@@ -72,7 +72,8 @@ class ScannerSetupController(QObject):
             self.view.save_button.setEnabled(True)
             return
         code = TEST_CODES[self.index]
-        self.view.show_step(self.index + 1, len(TEST_CODES), code.title, visible(code.data))
+        self.view.show_step(self.index + 1, len(TEST_CODES), code.title, visible(code.data),
+                            modules_of_test_code(code))
 
     # Input --------------------------------------------------------------------------------------------
     def _key(self, event: QKeyEvent) -> None:

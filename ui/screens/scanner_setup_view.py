@@ -6,9 +6,9 @@ Tab focus change), recording when each key arrived, because the timing is part o
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.scanning.diagnose import Finding, Severity
 from ui.theme import BAD, GOOD, STYLESHEET, WARN
@@ -18,6 +18,36 @@ from ui.widgets import Banner, clear_layout, label
 SEVERITY_COLOURS = {Severity.OK: GOOD, Severity.FIXED: GOOD, Severity.ADVICE: WARN, Severity.PROBLEM: BAD}
 SEVERITY_WORDS = {Severity.OK: "OK", Severity.FIXED: "Fixed in the app", Severity.ADVICE: "Advice",
                   Severity.PROBLEM: "Change the scanner"}
+
+
+class BarcodeView(QWidget):
+    """A 1D barcode drawn module by module, whole pixels per module and a quiet zone: screen-scannable."""
+
+    MODULE_PX = 3
+    QUIET_MODULES = 12
+    HEIGHT_PX = 110
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.modules = ""
+
+    def set_modules(self, modules: str) -> None:
+        self.modules = modules
+        self.setFixedSize(self.sizeHint())
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize((len(self.modules) + 2 * self.QUIET_MODULES) * self.MODULE_PX, self.HEIGHT_PX)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("white"))
+        x = self.QUIET_MODULES * self.MODULE_PX
+        for bit in self.modules:
+            if bit == "1":
+                painter.fillRect(x, 10, self.MODULE_PX, self.HEIGHT_PX - 20, QColor("black"))
+            x += self.MODULE_PX
+        painter.end()
 
 
 class CaptureArea(QFrame):
@@ -58,6 +88,8 @@ class ScannerSetupView(QDialog):
         root.addWidget(self.step)
         self.hint = label("", "hint")
         root.addWidget(self.hint)
+        self.barcode = BarcodeView()  # the barcode to scan, on screen too (imagers read displays)
+        root.addWidget(self.barcode, 0, Qt.AlignmentFlag.AlignLeft)
         self.capture = CaptureArea()
         root.addWidget(self.capture)
         self.banner = Banner()
@@ -75,7 +107,9 @@ class ScannerSetupView(QDialog):
         root.addLayout(buttons)
         self.close_button.clicked.connect(self.reject)
 
-    def show_step(self, number: int, total: int, title: str, data: str) -> None:
+    def show_step(self, number: int, total: int, title: str, data: str, modules: str) -> None:
+        self.barcode.set_modules(modules)
+        self.barcode.show()
         self.step.setText(f"Scan barcode {number} of {total}: {title}")
         self.hint.setText(f"It holds {data}. Scan it from the printed test sheet (or the screen).")
         self.capture.text.setText("▍ waiting for the scan…")
@@ -95,6 +129,7 @@ class ScannerSetupView(QDialog):
         clear_layout(self._findings)
 
     def show_done(self, settings_text: str) -> None:
+        self.barcode.hide()
         self.step.setText("All test barcodes scanned.")
         self.hint.setText(settings_text)
         self.capture.text.setText("Done. Save the app settings, and change the scanner where it says so.")
