@@ -127,6 +127,7 @@ def throughput(n: int) -> dict[str, Any]:
         zebra.wait_for(n)
         queue_s = time.perf_counter() - t
         assert done == n and len(zebra.jobs) == n
+        queue.close()
         # Floor: the same bytes over fresh loopback connections with the status query, no database.
         payload = render_zpl(label_page(documents()[0], label_stock("2x1", 203)))
         t = time.perf_counter()
@@ -188,6 +189,7 @@ def gui_stall(jobs: int) -> dict[str, Any]:
             lambda: worker.idle and worker.last_status is not None and worker.last_status.waiting == 0, 60)
         took = time.perf_counter() - started
         worker.shutdown()
+        queue.close()
         idle_stall, _ = largest_gap(lambda: False, min(elapsed, 3))
         printed = len(zebra.jobs) + len(list(Path(tmp, "out").iterdir()))
         db.dispose()

@@ -54,3 +54,4 @@ class StationPrinting(QObject):
 
     def stop(self) -> None:
         self.worker.shutdown()
+        self.queue.close()
