@@ -1,5 +1,6 @@
 """The PostgreSQL side of a push batch, done by the server: one COPY of the raw outbox payloads into a
-temporary stage, then set-based SQL (json_populate_record) for replays, conflicts, updates and inserts.
+temporary stage (parsed once, as jsonb), then set-based SQL (jsonb_populate_record) for replays, conflicts,
+updates and inserts.
 
 Same rules as the portable path in push.py (which MariaDB uses); the integration tests run both. Python only
 moves payload text: no per-column work, so a push costs about what a COPY of the same rows costs.
@@ -50,7 +51,7 @@ def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Ch
     inserted = {str(i) for i in conn.execute(text(
         f"WITH {_latest('return_item')} INSERT INTO return_item ({', '.join(q(c) for c in columns)}) "  # noqa: S608
         f"SELECT {', '.join(_expr(ITEM, c, q) for c in columns)} FROM latest l "
-        "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x ON CONFLICT (id) DO NOTHING "
+        "CROSS JOIN LATERAL jsonb_populate_record(NULL::return_item, l.payload) x ON CONFLICT (id) DO NOTHING "
         "RETURNING id")).scalars()}
     existing = [c for c in changes if c.entity == "return_item" and c.change_id in fresh and c.key not in inserted]
     conflicts, updated = _item_conflicts(conn, station_id, existing, ITEM)
@@ -58,14 +59,14 @@ def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Ch
         assignments = ", ".join(f"{q(c)} = {_expr(ITEM, c, q)}" for c in columns if c != "id")
         conn.execute(text(
             f"WITH {_latest('return_item')} UPDATE return_item r SET {assignments} FROM latest l "  # noqa: S608
-            "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x "
+            "CROSS JOIN LATERAL jsonb_populate_record(NULL::return_item, l.payload) x "
             "WHERE r.id = x.id AND l.entity_key = ANY(:keys)"), {"keys": updated})
     _upsert(conn, JOB, "print_job", "id", q)
     audit_columns = [c.name for c in AUDIT.columns if c.name != "id"]
     conn.execute(text(
         f"INSERT INTO audit_event ({', '.join(q(c) for c in audit_columns)}) "  # noqa: S608
         f"SELECT {', '.join(_expr(AUDIT, c, q) for c in audit_columns)} FROM {STAGE} l "
-        "CROSS JOIN LATERAL json_populate_record(NULL::audit_event, l.payload) x "
+        "CROSS JOIN LATERAL jsonb_populate_record(NULL::audit_event, l.payload) x "
         "WHERE l.entity = 'audit_event' ORDER BY l.seq"))
     return PushResult(sent=len(changes), replayed=len(replays), conflicts=conflicts)
 
@@ -73,7 +74,7 @@ def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Ch
 def _stage(conn: Connection, changes: Sequence[Change]) -> None:
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (seq int, change_id uuid, entity text, entity_key text, "
-        "payload json) ON COMMIT DELETE ROWS")
+        "payload jsonb) ON COMMIT DELETE ROWS")
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(
@@ -104,7 +105,7 @@ def _upsert(conn: Connection, table: Table, entity: str, key: str, q: Any) -> No
     conn.execute(text(
         f"WITH {_latest(entity)} INSERT INTO {q(table.name)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
         f"SELECT {', '.join(_expr(table, c, q) for c in columns)} FROM latest l "
-        f"CROSS JOIN LATERAL json_populate_record(NULL::{q(table.name)}, l.payload) x "
+        f"CROSS JOIN LATERAL jsonb_populate_record(NULL::{q(table.name)}, l.payload) x "
         f"ON CONFLICT ({q(key)}) DO UPDATE SET {updates}"))
 
 
