@@ -148,14 +148,14 @@ def throughput(n: int) -> dict[str, Any]:
 def gui_stall(jobs: int) -> dict[str, Any]:
     """Longest gap between ticks of a 2 ms QTimer on the GUI thread while the print worker sends `jobs`
     (half ZPL labels to the loopback printer, half PDF slips to files); floor: the same timer, idle."""
-    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.services.printing import PrintQueue
     from tests.printer_server import PrinterServer
     from ui.print_worker import PrintWorker
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # noqa: F841 - the loop needs one
 
     def largest_gap(until: Callable[[], bool], limit_s: float) -> tuple[float, float]:
         clock = QElapsedTimer()
@@ -167,14 +167,19 @@ def gui_stall(jobs: int) -> dict[str, Any]:
             worst[0] = max(worst[0], now - last[0])
             last[0] = now
 
+        # A real event loop (not a Python loop spinning processEvents, which would hold the GIL itself).
+        loop = QEventLoop()
         timer = QTimer()
         timer.setInterval(2)
         timer.timeout.connect(tick)
+        check = QTimer()
+        check.setInterval(20)
+        check.timeout.connect(lambda: loop.quit() if until() or clock.elapsed() > limit_s * 1000 else None)
         timer.start()
-        while not until() and clock.elapsed() < limit_s * 1000:
-            app.processEvents()
-            time.sleep(0.0005)
+        check.start()
+        loop.exec()
         timer.stop()
+        check.stop()
         return worst[0], clock.elapsed() / 1000
 
     with PrinterServer() as zebra, tempfile.TemporaryDirectory() as tmp:
