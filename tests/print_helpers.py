@@ -22,10 +22,11 @@ def use_printers(desk: Desk, folder: Path, printers: str = "", label: str = "fil
     desk.ctx.printing = print_setup(spec, label, slip, **stock)  # type: ignore[arg-type]
 
 
-def finish_item(desk: Desk, operator: OperatorView, pick: int = 1, with_rma: bool = False) -> ItemView:
+def finish_item(desk: Desk, operator: OperatorView, pick: int = 1, with_rma: bool = False,
+                gtin: str | None = None) -> ItemView:
     """A final item; without an RMA the same demo product can be finished again and again."""
-    rma, gtin = rma_line_plain(desk.db)
-    item = desk.start_intake(operator, desk.classify(gtin), rma if with_rma else None)
+    rma, plain_gtin = rma_line_plain(desk.db)
+    item = desk.start_intake(operator, desk.classify(gtin or plain_gtin), rma if with_rma else None)
     assert not isinstance(item, type(None))
     item = answer_all(desk, item, pick)  # type: ignore[arg-type]
     return desk.finalize(operator, item.id)

@@ -91,3 +91,15 @@ def test_unreachable_printer_error_names_the_printer():
     spec = parse_printer("dock-zebra", "tcp://127.0.0.1:1?timeout=0.3")
     with pytest.raises(PrinterUnavailable, match=r"dock-zebra \(127.0.0.1:1\) cannot be reached.*Check that it is on"):
         TcpTransport(spec).send(b"^XA^XZ", "job")
+
+
+def test_hostile_catalog_name_reaches_the_printer_as_text(desk, worker, queue, zebra, db):
+    from tests.helpers import product_where
+
+    hostile = product_where(db, sku="EL-CBL-0069")  # "USB-C cable ^XA~JA 2m" in the demo catalog
+    assert "^XA" in hostile.description
+    item = finish_item(desk, worker, gtin=hostile.gtin)
+    queue.process_due()
+    label = next(job for job in zebra.wait_for(2) if item.lpn.encode() in job)
+    assert label.count(b"^XA") == 1 and label.count(b"^XZ") == 1 and b"~JA" not in label
+    assert b"USB-C cable _5EXA_7EJA 2m" in label

@@ -67,3 +67,16 @@ def test_zebra_status_flags_are_read():
         check_status(zebra_status(paper_out=True), "zebra")
     with pytest.raises(PrinterUnavailable, match="head open"):
         check_status(zebra_status(head_open=True), "zebra")
+
+
+def test_station_settings_build_the_print_setup(tmp_path):
+    from app.config import Settings
+    from app.printing.setup import print_setup_from
+
+    setup = print_setup_from(Settings(printers=f"z=tcp://10.0.0.9, o=lp://Office, f=file:{tmp_path}",
+                                      label_printer="z", slip_printer="o", label_size="4x6", label_dpi=300,
+                                      slip_format="Letter"))
+    assert (setup.label.width, setup.label.height) == (1200, 1800)
+    assert setup.slip.name == "Letter" and setup.printer("o").scheme == "lp"
+    with pytest.raises(ConfigError, match="slip_printer 'office'"):
+        print_setup_from(Settings(printers="z=tcp://10.0.0.9", label_printer="z", slip_printer="office"))
