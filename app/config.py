@@ -105,6 +105,9 @@ class Settings:
             raise ConfigError(f"{source}: mode '{self.mode}' must be one of: {', '.join(MODES)}.")
         if self.sync_interval_s < 1:
             raise ConfigError(f"{source}: sync_interval_s must be at least 1 second.")
+        unknown = {t.strip() for t in self.scan_terminators.split(",")} - {"enter", "tab"}
+        if unknown or not self.scan_terminators.strip():
+            raise ConfigError(f"{source}: scan_terminators '{self.scan_terminators}': use enter, tab or enter,tab.")
         if not 1 <= self.scan_min_length <= 64:
             raise ConfigError(f"{source}: scan_min_length must be 1 to 64 characters, not {self.scan_min_length}.")
         from app.scanning.ports import parse_specs  # checks the serial scanner specs; raises ConfigError

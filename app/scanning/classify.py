@@ -19,6 +19,7 @@ from biip.gs1_messages import GS1Message
 from app.importing.gtin import GtinError, normalize_gtin
 from app.scanning.commands import command_of
 from app.scanning.gs1 import LOST_GS_MESSAGE, find_swallowed_field
+from app.scanning.layouts import LAYOUTS, unlayout
 from app.scanning.normalize import AIM_PATTERN, GS, GS1_SYMBOLOGIES, visible
 
 LPN_PATTERN = re.compile(r"^LP-[A-Z0-9]{2,6}-\d{7}$")
@@ -49,6 +50,7 @@ class Problem(StrEnum):
     GS_MISSING = "gs_missing"
     BAD_GS1 = "bad_gs1"
     NOT_RECOGNISED = "not_recognised"
+    LAYOUT = "layout"  # typed under another keyboard layout than the scanner's
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def format_lpn(station_id: str, sequence: int) -> str:
     return f"LP-{station_id}-{sequence:07d}"
 
 
-def classify_scan(raw: str, rma_pattern: str, badge_pattern: str) -> Scan:
+def classify_scan(raw: str, rma_pattern: str, badge_pattern: str, *, layout_check: bool = True) -> Scan:
     text = raw.strip("\r\n\t ")
     aim = AIM_PATTERN.match(text)
     symbology = text[:3] if aim else None
@@ -95,11 +97,30 @@ def classify_scan(raw: str, rma_pattern: str, badge_pattern: str) -> Scan:
             return found
     if SKU_PATTERN.match(body):
         return Scan(raw, ScanKind.PRODUCT, body, symbology=symbology)
+    layout = _layout_mismatch(body, rma_pattern, badge_pattern) if layout_check else None
+    if layout is not None:
+        return _unknown(
+            raw, body, Problem.LAYOUT,
+            f"'{_short(body)}' looks like a barcode typed with the wrong keyboard layout ({layout}): the scanner "
+            "and this computer disagree. Run scanner setup (F2); nothing was recorded.",
+            symbology,
+        )
     return _unknown(
         raw, body, Problem.NOT_RECOGNISED,
         f"'{_short(body)}' is not a product, RMA, LPN, tote or badge barcode. Scan the item's own barcode.",
         symbology,
     )
+
+
+def _layout_mismatch(body: str, rma_pattern: str, badge_pattern: str) -> str | None:
+    """The layout under which this unreadable text is a code we know (`àà'é…` on AZERTY is digits)."""
+    for name, layout in LAYOUTS.items():
+        meant = unlayout(body, layout)
+        if meant != body and (meant.isdigit()
+                              or classify_scan(meant, rma_pattern, badge_pattern, layout_check=False).kind
+                              is not ScanKind.UNKNOWN):
+            return name
+    return None
 
 
 def _plain_gtin(raw: str, digits: str, symbology: str | None) -> Scan:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.scanning.commands import Command
+from app.scanning.layouts import LAYOUTS, unlayout
 from app.scanning.normalize import AIM_PATTERN, GS, visible
 
 
@@ -62,21 +63,6 @@ class AppSettings:
     gs_substitute: str = ""
 
 
-# What a scanner set up for a US keyboard types on other layouts, mapped back to what it meant.
-LAYOUTS: dict[str, dict[str, str]] = {
-    "French (AZERTY)": {
-        "&": "1", "é": "2", '"': "3", "'": "4", "(": "5", "§": "6", "è": "7", "!": "8", "ç": "9", "à": "0",
-        "q": "a", "a": "q", "z": "w", "w": "z", "Q": "A", "A": "Q", "Z": "W", "W": "Z", ",": "m", "M": ":",
-        ")": "-", "°": "_", ";": ",", "-": "6", "_": "8",
-    },
-    "German (QWERTZ)": {"z": "y", "y": "z", "Z": "Y", "Y": "Z", "ß": "-", "?": "_", "&": "^"},
-}
-
-
-def _unlayout(text: str, layout: dict[str, str]) -> str:
-    return "".join(layout.get(c, c) for c in text)
-
-
 def diagnose(code: TestCode, capture: Capture, app: AppSettings) -> list[Finding]:
     findings: list[Finding] = []
     text = capture.text
@@ -87,13 +73,13 @@ def diagnose(code: TestCode, capture: Capture, app: AppSettings) -> list[Finding
     aim = AIM_PATTERN.match(text)
     body = text[3:] if aim else text
     for name, layout in LAYOUTS.items():
-        if not _matches(code, body) and _matches(code, _unlayout(body, layout)):
+        if not _matches(code, body) and _matches(code, unlayout(body, layout)):
             findings.append(Finding(
                 Severity.PROBLEM,
                 f"Keyboard layout mismatch: the scanner types for a US keyboard but this computer uses {name} "
                 f"('{visible(code.data[:8])}' arrived as '{visible(body[:8])}'). Set the scanner's keyboard "
                 f"country/language to {name.split()[0]} (see its manual), then run setup again."))
-            body = _unlayout(body, layout)
+            body = unlayout(body, layout)
             break
     match = _match(code, body)
     if match is None:

@@ -68,7 +68,9 @@ BAD = [
     ("", Problem.EMPTY),
     (GS + GS, Problem.EMPTY),
     ("%%%", Problem.NOT_RECOGNISED),
-    ("àà'é", Problem.NOT_RECOGNISED),  # an AZERTY host typing 0042
+    ("àà'é", Problem.LAYOUT),  # an AZERTY host typing 0042
+    ("'àà-\"_&\"\"\"ç\"&", Problem.LAYOUT),  # 4006381333931 on AZERTY
+    ("RMQ&àààà&", Problem.LAYOUT),  # RMA100001 on AZERTY
 ]
 
 
@@ -87,6 +89,11 @@ def test_bad_scans_are_refused_with_words(raw, problem):
     assert scan.problem is problem
     assert scan.lot is None and scan.serial is None  # never accepted as data
     assert len(scan.message) > 20
+
+
+def test_layout_mismatch_names_the_layout():
+    assert "French (AZERTY)" in classify_scan("àà'é", RMA, BADGE).message
+    assert classify_scan("Schrank-Ypsilon", RMA, BADGE).kind is ScanKind.PRODUCT  # a SKU stays a SKU
 
 
 def test_lost_separator_says_run_scanner_setup():
