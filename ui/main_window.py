@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         self.sync = StationSync(desk.db, settings, self)  # central database sync on its own thread (issue 5)
         status.addWidget(self.sync.status_label)
         status.addPermanentWidget(self.save_label)
-        self.scanners.connect_station(self.station)
+        self.scanners.connect_station(self.station, self.sign_in_view.field)
         self.printing.connect_station(self.station)
 
         self.sign_in.signed_in.connect(self._signed_in)

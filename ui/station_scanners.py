@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app.config import Settings, data_dir
 from app.scanning.normalize import ScanFormat, visible
@@ -39,13 +39,15 @@ class StationScanners:
         self.status_label.setContentsMargins(8, 0, 16, 0)
         self.setup: ScannerSetupController | None = None
         self._station: StationController | None = None
+        self._sign_in_field: QLineEdit | None = None
         self.serial.status_changed.connect(self._show_status)
         self.serial.line_received.connect(self._serial_line)
         self.serial.fragment_received.connect(self._serial_fragment)
         self._show_status(self.serial.summary())
 
-    def connect_station(self, station: StationController) -> None:
+    def connect_station(self, station: StationController, sign_in_field: QLineEdit | None = None) -> None:
         self._station = station
+        self._sign_in_field = sign_in_field
         station.setup_requested.connect(self.open_setup)
         self.serial.start()
 
@@ -57,8 +59,13 @@ class StationScanners:
         self.status_label.setStyleSheet("color: #b3261e;" if "disconnected" in summary else "")
 
     def _serial_line(self, label: str, text: str) -> None:
+        field = self._sign_in_field
         if self.setup is not None and self.setup.view.isVisible():
             self.setup.serial_line(text)
+        elif field is not None and field.isVisible():
+            # Not signed in yet: a serial scan is entered in the badge field as a wedge scan would be.
+            field.setText(self.wedge.scan_format.normalise(text))
+            field.returnPressed.emit()
         else:
             self.wedge.feed_line(Line(text, True))
 

@@ -128,6 +128,8 @@ def test_scanner_missing_at_start_is_found_when_plugged(tmp_path, readers):
 
 
 def test_serial_scan_reaches_the_station_and_status_bar(pty, qtbot, desk, db):
+    from PySide6.QtCore import Qt
+
     from app.config import Settings
     from tests.helpers import product_where
     from tests.ui.conftest import Station
@@ -142,7 +144,12 @@ def test_serial_scan_reaches_the_station_and_status_bar(pty, qtbot, desk, db):
     try:
         station = Station(qtbot, window)
         qtbot.waitUntil(lambda: "Scanner Dock: connected" in window.scanners.status_label.text(), timeout=5000)
-        station.sign_in()
+        port.write(b"B1001\r")  # the badge, scanned with the serial scanner at the sign-in screen
+        qtbot.waitUntil(lambda: "PIN" in window.sign_in_view.prompt.text(), timeout=5000)
+        qtbot.keyClicks(window.sign_in_view.field, "1111")
+        qtbot.keyClick(window.sign_in_view.field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.station_view, timeout=5000)
+        station.wait_idle()
         port.write(f"{product_where(db, serialized=False).gtin}\r".encode())
         qtbot.waitUntil(lambda: station.controller.step is Step.QUESTION, timeout=5000)
         port.write(b"RMA1000")  # the cable is pulled in the middle of a scan…
