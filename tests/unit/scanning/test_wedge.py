@@ -59,3 +59,13 @@ def test_short_fast_line_is_not_a_burst():
     decoder = BurstDecoder(gap_ms=40, min_burst_length=4)
     t = feed(decoder, "12", 0, 5)
     assert decoder.terminator(t).is_burst is False
+
+
+def test_burst_check_includes_the_terminator_gap_and_reports_the_slowest_key():
+    decoder = BurstDecoder(gap_ms=40)
+    t = feed(decoder, "40063813", 0, 10)
+    assert decoder.last_time == 70
+    assert decoder.max_gap() == 10
+    assert decoder.is_burst(t) is True
+    assert decoder.is_burst(t + 100) is False  # Enter came late: a person finishing a typed line
+    assert decoder.max_gap(t + 100) == 110
