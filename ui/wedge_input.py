@@ -57,7 +57,8 @@ class WedgeInput(QObject):
     def __init__(self, gap_ms: int, terminators: str, parent: QObject | None = None, *,
                  min_length: int = 4, scan_format: ScanFormat | None = None) -> None:
         super().__init__(parent)
-        self.decoder = BurstDecoder()
+        self.decoder = BurstDecoder()  # keys sent to the station screen
+        self._held_decoder = BurstDecoder()  # keys held back from other widgets (kept apart: no mixing)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._idle)
@@ -70,8 +71,9 @@ class WedgeInput(QObject):
 
     def configure(self, gap_ms: int, terminators: str, min_length: int, scan_format: ScanFormat) -> None:
         """Settings, at start and when the setup wizard saves new ones."""
-        self.decoder.gap_ms = gap_ms
-        self.decoder.min_burst_length = min_length
+        for decoder in (self.decoder, self._held_decoder):
+            decoder.gap_ms = gap_ms
+            decoder.min_burst_length = min_length
         self.scan_format = scan_format
         self._terminators = {k for name in terminators.split(",") for k in TERMINATOR_KEYS.get(name.strip(), ())}
         self._gap_ms = gap_ms
@@ -124,9 +126,7 @@ class WedgeInput(QObject):
         self.line_entered.emit(Line(self.scan_format.normalise(text), is_burst))
 
     def _idle(self) -> None:
-        if self._held:
-            self._release_held()
-            return
+        self._release_held()
         if not self.single_keys:
             return
         # The timer fired a gap after the last key was handled, so the gap has passed since it was pressed.
@@ -149,8 +149,8 @@ class WedgeInput(QObject):
         assert isinstance(event, QKeyEvent) and isinstance(obj, QWidget)
         char = key_text(event)
         if event.key() in self._terminators and self._held:
-            if self.decoder.is_burst(event_ms(event)) or self.scan_format.has_prefix(self.decoder.text):
-                line = self.decoder.terminator(event_ms(event))
+            if self._held_decoder.is_burst(event_ms(event)) or self.scan_format.has_prefix(self._held_decoder.text):
+                line = self._held_decoder.terminator(event_ms(event))
                 self._held.clear()
                 self._timer.stop()
                 assert line is not None
@@ -159,10 +159,10 @@ class WedgeInput(QObject):
             self._release_held()
             return False
         if char is not None and not event.isAutoRepeat():
-            now, last = event_ms(event), self.decoder.last_time
-            if self._held and (self._held[-1][0] is not obj or last is None or now - last >= self.decoder.gap_ms):
+            now, last = event_ms(event), self._held_decoder.last_time
+            if self._held and (self._held[-1][0] is not obj or last is None or now - last >= self._held_decoder.gap_ms):
                 self._release_held()  # too slow for a scanner: what is held was typed
-            self.decoder.key(char, now)
+            self._held_decoder.key(char, now)
             self._held.append((obj, event.key(), event.modifiers(), event.text() or char))
             self._timer.start(self._gap_ms + 5)
             return True
@@ -182,7 +182,7 @@ class WedgeInput(QObject):
         if not self._held:
             return
         held, self._held = self._held, []
-        self.decoder.clear()
+        self._held_decoder.clear()
         self._replaying = True
         try:
             for target, key, modifiers, text in held:
