@@ -136,3 +136,22 @@ def test_f10_closes_a_tote_and_prints_its_manifest(station, db, qtbot, tmp_path)
     assert station.controller.step is Step.READY
     assert "Closed TOTE-D01-00001" in station.banner() and "TOTE-D01-00002" in station.banner()
     qtbot.waitUntil(lambda: any((tmp_path / "printed").glob("manifest-TOTE-D01-00001-*.pdf")), timeout=8000)
+
+
+def test_jobs_are_sent_from_the_print_thread_never_the_gui_or_db_thread(station, db, qtbot, monkeypatch):
+    import threading
+
+    from app.services.printing import PrintQueue
+
+    threads: list[str] = []
+    original = PrintQueue.send
+
+    def spy(self, printer, payload, name):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        original(self, printer, payload, name)
+
+    monkeypatch.setattr(PrintQueue, "send", spy)
+    station.sign_in()
+    finish_one(station, db)
+    wait_printed(station, qtbot)
+    assert len(threads) == 3 and all(name.startswith("print") for name in threads)
