@@ -81,6 +81,10 @@ def test_next_product_scan_starts_the_next_item_without_the_tote_scan(station, d
     assert not station.view.print_panel.isVisible()
     with db.unit_of_work() as uow:
         assert uow.session.get(ReturnItem, item.id).tote_confirmed_at is None  # stays unconfirmed
+    station.scan("TOTE-D01-00001")  # dropped in while the next item is on screen: still confirms the last one
+    assert station.controller.step is Step.QUESTION and "is in tote TOTE-D01-00001" in station.banner()
+    with db.unit_of_work() as uow:
+        assert uow.session.get(ReturnItem, item.id).tote_confirmed_at is not None
 
 
 def test_printer_off_job_waits_visibly_and_goes_to_another_printer(make_station, desk, db, qtbot, tmp_path):

@@ -464,10 +464,7 @@ class StationController(QObject):
         return show
 
     def _tote_scanned(self, code: str) -> None:
-        if self.step is not Step.READY:
-            self.feedback.bad()
-            self._message("That is a tote. Finish the item on screen first, then drop it in its tote.", BAD)
-            return
+        # Any time until the next save: the worker may drop the last item in while grading the next one.
         item = self.last_finished
         if self.totes is None or item is None or item.status != "final" or self.view.print_panel.state == "none":
             self.feedback.bad()
@@ -481,7 +478,8 @@ class StationController(QObject):
         self.feedback.good()
         self.view.print_panel.tote_confirmed(tote)
         lpn = self.last_finished.lpn if self.last_finished else ""
-        self._message(f"{lpn} is in tote {tote.code}. Scan the next item.", GOOD)
+        self._message(f"{lpn} is in tote {tote.code}." + (" Scan the next item." if self.step is Step.READY else ""),
+                      GOOD)
 
     def _tote_refused(self, error: BaseException) -> None:
         self._fail(error)
