@@ -38,6 +38,7 @@ def test_label_pdf_and_png_scan_as_the_lpn(size, dpi):
 def test_slip_pdf_scans_as_the_lpn_even_when_the_text_overflows(fmt):
     page = slip_page(slip(), slip_stock(fmt, 203))
     assert decode(rasterize_pdf(render_pdf(page))) == [LPN]
+    assert decode_png(render_png(page)) == [LPN]
 
 
 def test_gs1_128_sscc_label_decodes_with_its_ai():
