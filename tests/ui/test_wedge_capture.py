@@ -157,3 +157,16 @@ def test_sign_in_field_is_not_captured(station, qtbot):
     """Before sign-in the station screen is hidden: a badge scan goes into the badge field as typed text."""
     Keyboard().scan("B1001", station.window.sign_in_view.field, gap_ms=6.0)
     qtbot.waitUntil(lambda: "PIN" in station.window.sign_in_view.prompt.text(), timeout=5000)
+
+
+def test_serial_step_refuses_a_garbled_serial(station, db):
+    """A serial number typed under the wrong keyboard layout is never stored."""
+    station.sign_in()
+    station.scan(product_where(db, serialized=True).gtin)
+    assert station.controller.step is Step.SERIAL
+    Keyboard().scan("àà'é&&", station.view)  # 004211 on an AZERTY host (QTest cannot type non-ASCII)
+    station.wait_idle()
+    assert station.controller.step is Step.SERIAL and station.controller.item.serial is None
+    assert "keyboard layout" in station.banner()
+    station.scan("SN-0042-11")
+    assert station.controller.item.serial == "SN-0042-11"

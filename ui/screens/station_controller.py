@@ -159,7 +159,7 @@ class StationController(QObject):
                 return
         if self.step is Step.SERIAL:
             scan = self.desk.classify(text)
-            if scan.problem in (Problem.GS_MISSING, Problem.BAD_GS1):
+            if scan.problem in (Problem.GS_MISSING, Problem.BAD_GS1, Problem.LAYOUT):
                 self._scan_command_or_problem(scan)
             elif scan.kind is ScanKind.RMA:
                 self._attach_rma(scan.value)
