@@ -16,6 +16,8 @@ from app.services.context import StationContext
 from app.services.desk import Desk
 from app.sync.modes import open_station_database
 
+UI_SWITCH_INTERVAL_S = 0.001
+
 
 def build_desk(settings: Settings) -> Desk:
     db = open_station_database(settings)  # standalone / station (outbox on) / direct: issue 5
@@ -50,6 +52,9 @@ def run_gui(settings: Settings) -> int:
     # Start-up objects live until exit: keep them out of the collector's full passes, which would otherwise
     # stall the GUI thread (and every other) for tens of milliseconds during a long sync push.
     gc.freeze()
+    # Background threads (sync, printing, serial) hand the interpreter back to the GUI thread within 1 ms
+    # instead of 5 ms, so a busy sync push never makes the screen stutter.
+    sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
     code = app.exec()
     desk.db.dispose()
     return int(code)

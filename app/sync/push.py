@@ -42,7 +42,8 @@ from app.sync.central import is_postgres, plain_errors
 from app.sync.codec import from_json, is_binary, to_json
 from app.sync.push_pg import apply_batch_postgres
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
+MAX_BATCH_BYTES = 16 * 1024 * 1024
 OUTBOX: Table = OutboxEntry.__table__  # type: ignore[assignment]
 ITEM: Table = ReturnItem.__table__  # type: ignore[assignment]
 JOB: Table = PrintJob.__table__  # type: ignore[assignment]
@@ -129,7 +130,10 @@ def push_once(
 
 
 def next_batch(local: Database, batch_size: int, after_id: int = 0) -> list[Change]:
-    """The first unsent outbox rows after `after_id` (a keyset: each batch starts where the last ended)."""
+    """The first unsent outbox rows after `after_id` (a keyset: each batch starts where the last ended),
+    at most `batch_size` of them and about MAX_BATCH_BYTES of payload (print jobs carry whole PDFs)."""
+    changes: list[Change] = []
+    size = 0
     with local.engine.connect() as conn:
         rows = conn.execute(
             select(OUTBOX.c.id, OUTBOX.c.change_id, OUTBOX.c.entity, OUTBOX.c.entity_key,
@@ -137,8 +141,13 @@ def next_batch(local: Database, batch_size: int, after_id: int = 0) -> list[Chan
             .where(OUTBOX.c.id > after_id, OUTBOX.c.sent_at.is_(None))
             .order_by(OUTBOX.c.id)
             .limit(batch_size)
-        ).all()
-    return [Change(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        )
+        for r in rows:
+            changes.append(Change(r[0], r[1], r[2], r[3], r[4]))
+            size += len(r[4])
+            if size >= MAX_BATCH_BYTES:
+                break
+    return changes
 
 
 def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:

@@ -42,3 +42,26 @@ def test_round_trip_through_a_sqlite_central(tmp_path, configuration, clock):
         assert central_events == uow.session.scalar(select(func.count()).select_from(AuditEvent))
     local.dispose()
     central.dispose()
+
+
+def test_a_batch_stops_at_its_byte_budget(tmp_path, monkeypatch):
+    import uuid
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from app.db.models import OutboxEntry
+    from app.sync import push
+
+    local = Database(f"sqlite:///{tmp_path / 'station.db'}")
+    migrate.upgrade(local)
+    now = datetime.now(UTC)
+    with local.engine.begin() as conn:  # three print jobs with big PDFs waiting
+        conn.execute(insert(OutboxEntry), [
+            {"change_id": uuid.uuid4(), "entity": "print_job", "entity_key": str(i), "payload": {"pdf": "x" * 1000},
+             "created_at": now, "attempts": 0} for i in range(3)])
+    monkeypatch.setattr(push, "MAX_BATCH_BYTES", 1500)
+    first = push.next_batch(local, 100)
+    assert [c.key for c in first] == ["0", "1"]  # the budget is reached with the second row
+    assert [c.key for c in push.next_batch(local, 100, first[-1].outbox_id)] == ["2"]
+    local.dispose()
