@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="grading and disposition rules")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     rules_sub.add_parser("check", help="check rules and checklists, and run their examples")
+    rules_sub.add_parser("publish", help="check the site folders (rules_dir, checklists_dir), then store them in "
+                         "the --db database for stations to pull (docs/central-database.md)")
 
     scanners = sub.add_parser("scanners", help="serial ports with USB VID/PID; printable scanner sheets")
     scanners_sub = scanners.add_subparsers(dest="scanners_command", metavar="ACTION")
@@ -73,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "rules" and args.rules_command == "publish":
+        from app.sync.cli_sync import run_publish
+
+        return run_publish(settings)
     if args.command == "rules":
         return _rules_check(settings)
     if args.command == "scanners":

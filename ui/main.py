@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import logging
 import sys
-from pathlib import Path
 
 from app.config import Settings, data_dir
 from app.db import migrate
@@ -14,7 +13,7 @@ from app.errors import ReturnsDeskError
 from app.printing.setup import print_setup_from
 from app.services.context import StationContext
 from app.services.desk import Desk
-from app.sync.modes import open_station_database
+from app.sync.modes import open_station_database, rules_folders
 
 UI_SWITCH_INTERVAL_S = 0.001
 
@@ -22,10 +21,7 @@ UI_SWITCH_INTERVAL_S = 0.001
 def build_desk(settings: Settings) -> Desk:
     db = open_station_database(settings)  # standalone / station (outbox on) / direct: issue 5
     migrate.ensure_current(db)
-    configuration = load_configuration(
-        Path(settings.rules_dir) if settings.rules_dir else None,
-        Path(settings.checklists_dir) if settings.checklists_dir else None,
-    )
+    configuration = load_configuration(*rules_folders(settings))
     ctx = StationContext(settings.station_id, configuration, settings.rma_pattern, settings.badge_pattern,
                          printing=print_setup_from(settings))
     return Desk(db, ctx)

@@ -307,6 +307,19 @@ class SyncConflict(Base):
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SiteFile(Base):
+    """A site rules or checklist file (TOML), published centrally and pulled by every station."""
+
+    __tablename__ = "site_file"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # rules | checklists
+    name: Mapped[str] = mapped_column(String(80))  # the file name, e.g. disposition.toml
+    content: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Recall(Base):
     """A recall notice: a GTIN with optional lot or serial ranges; matching units are quarantined."""
 

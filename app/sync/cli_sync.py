@@ -61,3 +61,20 @@ def _shown(url: str) -> str:
     from app.db.engine import describe_url
 
     return describe_url(url)
+
+
+def run_publish(settings: Settings) -> int:
+    from pathlib import Path
+
+    from app.sync.site_files import publish
+
+    db = Database(settings.db)
+    try:
+        migrate.ensure_current(db)
+        stored = publish(db, Path(settings.rules_dir) if settings.rules_dir else None,
+                         Path(settings.checklists_dir) if settings.checklists_dir else None)
+    finally:
+        db.dispose()
+    print(f"{db.description}: {len(stored)} file(s) published" + (": " + ", ".join(stored) if stored else
+                                                                   " (all unchanged)"))
+    return 0

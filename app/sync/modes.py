@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from app.config import Settings
 from app.db.uow import Database
 from app.sync.central import central_url
 from app.sync.outbox import enable_outbox
+from app.sync.site_files import pulled_folder
 
 
 def open_station_database(settings: Settings) -> Database:
@@ -18,3 +21,12 @@ def open_station_database(settings: Settings) -> Database:
     if settings.mode == "station":
         enable_outbox(db)
     return db
+
+
+def rules_folders(settings: Settings) -> tuple[Path | None, Path | None]:
+    """The station's own site folders; in station mode, else the ones last pulled from the central database."""
+    own = (Path(settings.rules_dir) if settings.rules_dir else None,
+           Path(settings.checklists_dir) if settings.checklists_dir else None)
+    if settings.mode != "station":
+        return own
+    return own[0] or pulled_folder("rules"), own[1] or pulled_folder("checklists")

@@ -1,8 +1,9 @@
 """Pull: master data comes down as deltas (rows changed since the last cursor), streamed from a server-side cursor.
 
-Operators, catalog, RMAs with their lines, and recalls are copied with their central ids, so the records the
-station pushes refer to the same operator, product and RMA line ids centrally. A station started offline works
-with what it last pulled. Each streamed slice commits locally with its cursor, so an interrupted pull resumes.
+Operators, catalog, RMAs with their lines, recalls and site rules/checklist files are copied with their
+central ids, so the records the station pushes refer to the same operator, product and RMA line ids
+centrally. A station started offline works with what it last pulled. Each streamed slice commits locally
+with its cursor, so an interrupted pull resumes.
 The cursor is a keyset (updated_at, id), but never later than a few minutes ago: a central transaction that
 committed late with an older `updated_at` is still seen, so rows changed in the last minutes are fetched again
 by the next pulls until they are older than that (re-applying a row is harmless); older rows come once.
@@ -19,7 +20,7 @@ from sqlalchemy import Connection, Table, and_, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from app.db.models import Operator, Product, Recall, Rma, RmaLine
+from app.db.models import Operator, Product, Recall, Rma, RmaLine, SiteFile
 from app.db.uow import Database
 from app.errors import SyncError
 from app.sync import state
@@ -29,7 +30,7 @@ STREAM_ROWS = 5000
 CURSOR_MARGIN = timedelta(minutes=5)
 RMA_LINE: Table = RmaLine.__table__  # type: ignore[assignment]
 # Order matters: RMA lines need their RMA, nothing else refers across tables.
-PULLED: tuple[Table, ...] = tuple(m.__table__ for m in (Operator, Product, Rma, Recall))  # type: ignore[misc]
+PULLED: tuple[Table, ...] = tuple(m.__table__ for m in (Operator, Product, Rma, Recall, SiteFile))  # type: ignore[misc]
 
 
 @dataclass

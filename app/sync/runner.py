@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -19,6 +20,7 @@ from app.errors import CentralUnavailable, ReturnsDeskError
 from app.sync import state
 from app.sync.pull import PullResult, pull_once
 from app.sync.push import PushResult, count_waiting, push_once
+from app.sync.site_files import site_dir, write_pulled_files
 
 log = logging.getLogger("returns_desk.sync")
 MAX_BACKOFF_S = 300.0
@@ -59,10 +61,14 @@ def read_status(local: Database) -> SyncStatus:
 
 
 def sync_once(local: Database, central: Database, station_id: str,
-              should_stop: Callable[[], bool] = lambda: False) -> SyncReport:
-    """Pull master data, then push the outbox. Records the outcome (and any error, in words) in sync_state."""
+              should_stop: Callable[[], bool] = lambda: False, site_folder: Path | None = None) -> SyncReport:
+    """Pull master data, then push the outbox. Records the outcome (and any error, in words) in sync_state.
+
+    Pulled site rules/checklists are written to `site_folder` (default: the data folder's `site/`)."""
     try:
         pulled = pull_once(local, central, should_stop=should_stop)
+        if pulled.rows.get("site_file"):
+            write_pulled_files(local, site_folder or site_dir())
         pushed = push_once(local, central, station_id, should_stop=should_stop)
     except ReturnsDeskError as exc:
         _record(local, error=str(exc))

@@ -39,6 +39,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_sent_at'), ['sent_at'], unique=False)
         batch_op.create_index('ix_outbox_entity_key', ['entity', 'entity_key'], unique=False)
 
+    op.create_table('site_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('updated_at', DT, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_site_file')),
+    sa.UniqueConstraint('kind', 'name', name=op.f('uq_site_file_kind'))
+    )
     op.create_table('sync_applied',
     sa.Column('change_id', sa.Uuid(), nullable=False),
     sa.Column('station_id', sa.String(length=6), nullable=False),
@@ -163,6 +172,7 @@ def downgrade() -> None:
 
     op.drop_table('recall')
     op.drop_table('sync_applied')
+    op.drop_table('site_file')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_entity_key')
         batch_op.drop_index(batch_op.f('ix_outbox_sent_at'))
