@@ -63,20 +63,21 @@ def plain_errors(central: Database, waiting: Callable[[], int] | None = None) ->
     `waiting` counts the changes still to send; asked only when something failed."""
     try:
         yield
-    except (OperationalError, InterfaceError) as exc:
-        count = waiting() if waiting else 0
-        later = f" {count} change(s) wait on this station" if count else " Changes wait on this station"
-        raise CentralUnavailable(
-            f"The central database ({central.description}) cannot be reached: {_first_line(exc)}. "
-            f"Work continues here.{later} and are sent when it is back."
-        ) from exc
-    except IntegrityError as exc:
-        raise SyncError(
-            f"The central database ({central.description}) refused a change: {_first_line(exc)}. "
-            "Nothing is lost (it stays in this station's outbox); ask IT to check that operators, catalog "
-            "and RMAs were imported centrally."
-        ) from exc
     except DBAPIError as exc:
+        lost = exc.connection_invalidated  # the driver saw the connection drop, whatever the error class
+        if isinstance(exc, IntegrityError) and not lost:
+            raise SyncError(
+                f"The central database ({central.description}) refused a change: {_first_line(exc)}. "
+                "Nothing is lost (it stays in this station's outbox); ask IT to check that operators, catalog "
+                "and RMAs were imported centrally."
+            ) from exc
+        if lost or isinstance(exc, (OperationalError, InterfaceError)):
+            count = waiting() if waiting else 0
+            later = f" {count} change(s) wait on this station" if count else " Changes wait on this station"
+            raise CentralUnavailable(
+                f"The central database ({central.description}) cannot be reached: {_first_line(exc)}. "
+                f"Work continues here.{later} and are sent when it is back."
+            ) from exc
         raise SyncError(
             f"The central database ({central.description}) reported an error: {_first_line(exc)}. "
             "Nothing is lost; ask IT to check the server and that its schema is upgraded (returns-desk db upgrade)."

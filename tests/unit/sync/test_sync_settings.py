@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from app.config import Settings, load_settings
-from app.errors import ConfigError
-from app.sync.central import central_url
+from app.db.uow import Database
+from app.errors import CentralUnavailable, ConfigError, SyncError
+from app.sync.central import central_url, plain_errors
 from app.sync.runner import MAX_BACKOFF_S, SyncLoop
 
 
@@ -42,3 +44,17 @@ def test_backoff_grows_and_is_capped():
     assert loop.next_delay() == 60
     loop.failures = 8
     assert loop.next_delay() == MAX_BACKOFF_S
+
+
+@pytest.mark.parametrize(("error", "expected", "words"), [
+    (OperationalError("SELECT 1", {}, Exception("connection refused")), CentralUnavailable, "cannot be reached"),
+    (ProgrammingError("SELECT 1", {}, Exception("packet sequence"), connection_invalidated=True),
+     CentralUnavailable, "Work continues here"),
+    (IntegrityError("INSERT", {}, Exception("foreign key")), SyncError, "refused a change"),
+    (ProgrammingError("SELECT 1", {}, Exception("no such table")), SyncError, "db upgrade"),
+])
+def test_driver_errors_become_words(tmp_path, error, expected, words):
+    central = Database(f"sqlite:///{tmp_path / 'c.db'}")
+    with pytest.raises(expected, match=words), plain_errors(central, waiting=lambda: 3):
+        raise error
+    central.dispose()
