@@ -19,6 +19,7 @@ from app.config import APP_NAME, Settings
 from app.db.uow import Database
 from app.errors import CentralUnavailable, ConfigError, SyncError
 
+CONNECT_TIMEOUT_S = 10
 PASSWORD_ENV = "RETURNS_DESK_CENTRAL_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
 
@@ -37,6 +38,9 @@ def central_url(settings: Settings, env: dict[str, str] | None = None) -> str:
         password = (os.environ if env is None else env).get(PASSWORD_ENV) or _keyring_password(url)
         if password:
             url = url.set(password=password)
+    if url.get_backend_name() in ("postgresql", "mysql", "mariadb") and "connect_timeout" not in url.query:
+        # A server behind a dead link would otherwise hold a sync round for minutes (OS TCP timeout).
+        url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_S)})
     return url.render_as_string(hide_password=False)
 
 

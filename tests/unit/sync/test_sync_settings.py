@@ -29,6 +29,7 @@ def test_password_comes_from_the_environment_not_the_url_in_the_file():
     url = central_url(settings, env={"RETURNS_DESK_CENTRAL_PASSWORD": "s3cret"})
     assert url.startswith("postgresql+psycopg://station:s3cret@db.example/returns")
     assert "sslmode=verify-full" in url  # TLS options reach libpq unchanged
+    assert "connect_timeout=10" in url  # a dead link fails a sync round in seconds, not minutes
     assert ":s3cret@" not in central_url(settings, env={})
 
 
