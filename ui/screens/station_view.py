@@ -259,7 +259,6 @@ def _lot_expiry_text(item: ItemView, today: date) -> str:
 
 
 def _serial_text(item: ItemView) -> str:
-
     expected = item.rma_line.expected_serial if item.rma_line else None
     if item.serial and expected and item.serial != expected:
         return f"Serial {item.serial} — the RMA expects {expected}"
