@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QMainWindow, QSizePolicy, QStackedWidget, QWidget
 
 from app.config import Settings
 from app.services.desk import Desk
@@ -46,15 +46,14 @@ class MainWindow(QMainWindow):
 
         self.operator_label = QLabel("Not signed in")
         self.save_label = QLabel("")
-        status = self.statusBar()
-        for widget in (self.operator_label, QLabel(f"Station {settings.station_id}"), QLabel(desk.db.description)):
-            widget.setContentsMargins(8, 0, 16, 0)
-            status.addWidget(widget)
-        status.addWidget(self.scanners.status_label)
-        status.addWidget(self.printing.status_label)
         self.sync = StationSync(desk.db, settings, self)  # central database sync on its own thread (issue 5)
-        status.addWidget(self.sync.status_label)
-        status.addPermanentWidget(self.save_label)
+        database = QLabel(desk.db.description)
+        database.setToolTip(desk.db.description)
+        # Two rows: who/where on top, the three background services below, so no text is cut off.
+        self.statusBar().addWidget(status_rows(
+            [self.operator_label, QLabel(f"Station {settings.station_id}"), database, self.save_label],
+            [self.scanners.status_label, self.printing.status_label, self.sync.status_label],
+        ), 1)
         self.scanners.connect_station(self.station, self.sign_in_view.field)
         self.printing.connect_station(self.station)
 
@@ -84,3 +83,21 @@ class MainWindow(QMainWindow):
         self.sync.stop()
         self.ops.shutdown()
         super().closeEvent(event)
+
+
+def status_rows(*rows: list[QLabel]) -> QWidget:
+    """Status labels in rows; long texts are elided by the labels' width, with the full text as tooltip."""
+    box = QWidget()
+    grid = QGridLayout(box)
+    grid.setContentsMargins(8, 2, 8, 2)
+    grid.setHorizontalSpacing(28)
+    grid.setVerticalSpacing(0)
+    for row, labels in enumerate(rows):
+        for column, label in enumerate(labels):
+            # Ignored: a long status never widens the window; the column shows what fits.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setContentsMargins(0, 0, 0, 0)
+            grid.addWidget(label, row, column)
+    for column in range(max(len(r) for r in rows)):
+        grid.setColumnStretch(column, 1)
+    return box

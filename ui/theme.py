@@ -33,7 +33,7 @@ QFrame#card {{ background: {CARD}; border: 2px solid #d5d9e0; border-radius: 14p
 QFrame#card QLabel {{ background: {CARD}; }}
 QLineEdit {{ font-size: 26pt; padding: 10px; border: 3px solid {ACCENT}; border-radius: 10px; background: white; }}
 QLabel#banner {{ font-size: 20pt; font-weight: 700; color: white; padding: 12px 18px; border-radius: 10px; }}
-QStatusBar, QStatusBar QLabel {{ font-size: 14pt; color: {MUTED}; }}
+QStatusBar, QStatusBar QLabel {{ font-size: 12pt; color: {MUTED}; }}
 QProgressBar {{ height: 14px; border: none; background: #dde1e7; border-radius: 7px; }}
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: 7px; }}
 """

@@ -159,3 +159,18 @@ def test_jobs_are_sent_from_the_print_thread_never_the_gui_or_db_thread(station,
     finish_one(station, db)
     wait_printed(station, qtbot)
     assert len(threads) == 3 and all(name.startswith("print") for name in threads)
+
+
+def test_tote_scanned_while_the_next_item_waits_for_its_serial_confirms_the_last_one(station, db):
+    station.sign_in()
+    item = finish_one(station, db)
+    station.scan(product_where(db, serialized=True, hazmat=False).gtin)
+    assert station.controller.step is Step.SERIAL
+    station.scan("TOTE-D01-00001")
+    assert station.controller.step is Step.SERIAL  # the tote was not taken as a serial number
+    assert station.controller.item.serial is None
+    assert "is in tote TOTE-D01-00001" in station.banner()
+    with db.unit_of_work() as uow:
+        assert uow.session.get(ReturnItem, item.id).tote_confirmed_at is not None
+    station.scan("LP-D01-0000001")
+    assert "Scan the serial number" in station.banner() and station.controller.item.serial is None

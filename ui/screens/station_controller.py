@@ -163,6 +163,11 @@ class StationController(QObject):
                 self._scan_command_or_problem(scan)
             elif scan.kind is ScanKind.RMA:
                 self._attach_rma(scan.value)
+            elif scan.kind is ScanKind.TOTE:  # the previous item's tote, scanned late: still confirms it
+                self._tote_scanned(scan.value)
+            elif scan.kind in (ScanKind.LPN, ScanKind.BADGE):
+                self.feedback.bad()
+                self._message(f"That is a {scan.kind.value.upper()} barcode. Scan the serial number (S/N).", BAD)
             elif scan.kind in (ScanKind.PRODUCT, ScanKind.GS1) and scan.serial:
                 self._set_serial(scan.serial)
             elif scan.kind is ScanKind.PRODUCT and scan.gtin:
