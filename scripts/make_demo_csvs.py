@@ -13,38 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from app.importing.catalog import CATALOG_FORMAT
 from app.importing.gtin import check_digit
+from app.importing.rmas import RMA_FORMAT
 
 SEED = 20261120
 # Order dates are computed back from this day, so the demo looks the same whenever it is loaded.
 ANCHOR = date(2026, 11, 20)
 
-CATALOG_HEADER = [
-    "sku",
-    "gtin",
-    "description",
-    "category",
-    "unit_value",
-    "vendor",
-    "vendor_rtv",
-    "warranty_days",
-    "serialized",
-    "hazmat",
-    "data_bearing",
-    "weight_g",
-]
-RMA_HEADER = [
-    "rma_number",
-    "order_number",
-    "customer_ref",
-    "order_date",
-    "return_window_days",
-    "line_no",
-    "sku",
-    "qty",
-    "expected_serial",
-    "claimed_reason",
-]
+# The importers own the formats; the demo leaves out the optional `expected_lot` (no GS1 lots in the demo).
+CATALOG_HEADER = list(CATALOG_FORMAT.columns)
+RMA_HEADER = [column for column in RMA_FORMAT.columns if column != "expected_lot"]
 
 
 @dataclass(frozen=True)
