@@ -153,12 +153,13 @@ class StationController(QObject):
             self._scan_command_or_problem(command)
             return
         self._cancel_armed = False
-        if self.step is Step.QUESTION and self._question() is not None and self._question().kind == "number":  # type: ignore[union-attr]
+        question = self._question() if self.step is Step.QUESTION else None
+        if question is not None and question.kind == "number":
             if _looks_numeric(text):
                 self._answer(text)
                 return
+        scan = command
         if self.step is Step.SERIAL:
-            scan = self.desk.classify(text)
             if scan.problem in (Problem.GS_MISSING, Problem.BAD_GS1, Problem.LAYOUT):
                 self._scan_command_or_problem(scan)
             elif scan.kind is ScanKind.RMA:
@@ -176,7 +177,6 @@ class StationController(QObject):
             else:
                 self._set_serial(text)
             return
-        scan = command
         if scan.kind is ScanKind.TOTE:
             self._tote_scanned(scan.value)
             return
