@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from app.db import migrate
 from app.db.uow import Database
 from tests.unit.importing.import_helpers import WriteCsv
 
 
 @pytest.fixture
-def idb(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 't.db'}")
-    migrate.upgrade(db)
-    yield db
-    db.dispose()
+def idb(empty_db: Database) -> Database:
+    """A migrated SQLite file with nothing in it (the shared `empty_db` of tests/conftest.py)."""
+    return empty_db
 
 
 @pytest.fixture
