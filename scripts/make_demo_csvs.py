@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import random
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -69,170 +71,148 @@ class Item:
     weight_g: int = 0
 
 
+# One axis of a product family: (label, price it adds). The labels fill the family's description template.
+Options = Sequence[tuple[str, float]]
+
+
+def plain(*labels: str) -> Options:
+    """Options that do not change the price (colours, sizes)."""
+    return tuple((label, 0.0) for label in labels)
+
+
+@dataclass
+class Shelf:
+    """The items of one category; the SKU's last part numbers them in the order they are added."""
+
+    prefix: str
+    category: str
+    serialized: bool = False  # the default for the category's items
+    items: list[Item] = field(default_factory=list)
+
+    def add(self, code: str, desc: str, price: float, vendor: str, weight: int, **flags: bool) -> None:
+        flags.setdefault("serialized", self.serialized)
+        sku = f"{self.prefix}-{code}-{len(self.items) + 1:04d}"
+        self.items.append(Item(sku, desc, self.category, price, vendor, weight_g=weight, **flags))
+
+    def family(
+        self,
+        code: str,
+        template: str,
+        vendor: str,
+        weight: int,
+        axes: Sequence[Options],
+        *,
+        serialized_above: float | None = None,
+        **flags: bool,
+    ) -> None:
+        """One item per combination of options (the last axis varies fastest), priced at the sum of theirs.
+
+        With `serialized_above`, units that cost more than that are serialized (appliances worth tracking).
+        """
+        for picks in itertools.product(*axes):
+            price = sum(extra for _, extra in picks)
+            if serialized_above is not None:
+                flags["serialized"] = price > serialized_above
+            self.add(code, template.format(*(label for label, _ in picks)), price, vendor, weight, **flags)
+
+
 def electronics(rng: random.Random) -> list[Item]:
-    items: list[Item] = []
-
-    def add(code: str, desc: str, price: float, vendor: str, weight: int, **flags: bool) -> None:
-        sku = f"EL-{code}-{len(items) + 1:04d}"
-        items.append(Item(sku, desc, "electronics", price, vendor, serialized=True, weight_g=weight, **flags))
-
-    for model, base in (("X5", 699.0), ("X5 Pro", 949.0), ("Lite 4", 329.0)):
-        for storage, extra in (("128GB", 0.0), ("256GB", 120.0)):
-            for colour in ("Black", "Blue", "Silver"):
-                add(
-                    "PHN",
-                    f"Voltra {model} smartphone {storage} {colour}",
-                    base + extra,
-                    "voltra",
-                    188,
-                    data_bearing=True,
-                )
+    shelf = Shelf("EL", "electronics", serialized=True)
+    phones = (("X5", 699.0), ("X5 Pro", 949.0), ("Lite 4", 329.0))
+    storage = (("128GB", 0.0), ("256GB", 120.0))
+    shelf.family(
+        "PHN", "Voltra {} smartphone {} {}", "voltra", 188,
+        (phones, storage, plain("Black", "Blue", "Silver")), data_bearing=True,
+    )
     for model, price, weight in (("Studio ANC", 299.0, 254), ("Buds 2", 129.0, 52), ("Sport", 79.0, 31)):
-        for colour in ("Black", "White", "Sand"):
-            add("HPH", f"Sonique {model} headphones {colour}", price, "sonique", weight)
-    for model, base in (("Tab 10", 279.0), ("Tab 11 Pro", 549.0)):
-        for storage, extra in (("64GB", 0.0), ("128GB", 60.0), ("256GB", 150.0)):
-            for conn in ("Wi-Fi", "LTE"):
-                add(
-                    "TAB",
-                    f"Tabula {model} tablet {storage} {conn}",
-                    base + extra + (100 if conn == "LTE" else 0),
-                    "tabula",
-                    478,
-                    data_bearing=True,
-                )
-    for model, base in (("Air 13", 899.0), ("14", 1099.0), ("15 Pro", 1599.0)):
-        for spec, extra in (("16GB/512GB", 0.0), ("32GB/1TB", 400.0)):
-            add("LAP", f"Northbook {model} laptop {spec}", base + extra, "northbook", 1450, data_bearing=True)
-    for model, price in (("Reader 6", 119.0), ("Reader 7 Color", 199.0)):
-        for colour in ("Black", "Sage"):
-            add("ERD", f"Tabula {model} e-reader {colour}", price, "tabula", 190, data_bearing=True)
-    for model, price in (("Home mini", 49.0), ("Home max", 199.0)):
-        for colour in ("Charcoal", "Chalk"):
-            add("SPK", f"Sonique {model} smart speaker {colour}", price, "sonique", 900)
-    for model, price in (("Fit 3", 149.0), ("Watch S", 299.0)):
-        for size in ("41mm", "45mm"):
-            for colour in ("Graphite", "Rose"):
-                add(
-                    "WCH",
-                    f"Pulse {model} smart watch {size} {colour}",
-                    price + (30 if size == "45mm" else 0),
-                    "pulse",
-                    42,
-                )
-    for cap, price in (("10000mAh", 29.99), ("20000mAh", 49.99), ("26800mAh PD 100W", 89.99)):
-        # Lithium: shipped and stored as dangerous goods; not serialized.
-        items.append(
-            Item(
-                f"EL-PWB-{len(items) + 1:04d}",
-                f"ChargeCo power bank {cap}",
-                "electronics",
-                price,
-                "chargeco",
-                hazmat=True,
-                weight_g=380,
-            )
+        shelf.family(
+            "HPH", "Sonique {} headphones {}", "sonique", weight, (((model, price),), plain("Black", "White", "Sand"))
         )
-    for volt, price in (("36V 10.4Ah", 389.0), ("48V 13Ah", 529.0)):
-        add("BAT", f"Zipline e-scooter replacement battery {volt}", price, "zipline", 3900, hazmat=True)
-    add("SCO", "Zipline Urban e-scooter 25 km/h", 649.0, "zipline", 14200, hazmat=True)
-    for desc, price in (
-        ("USB-C cable 1m", 12.99),
-        ("USB-C cable ^XA~JA 2m", 15.99),
-        ("HDMI 2.1 cable 2m", 19.99),
-    ):
-        # The second description holds ZPL control text on purpose: labels must escape it.
-        items.append(
-            Item(f"EL-CBL-{len(items) + 1:04d}", desc, "electronics", price, "linkwire", weight_g=60)
-        )
-    return items
+    tablets = (("Tab 10", 279.0), ("Tab 11 Pro", 549.0))
+    tablet_storage = (("64GB", 0.0), ("128GB", 60.0), ("256GB", 150.0))
+    shelf.family(
+        "TAB", "Tabula {} tablet {} {}", "tabula", 478,
+        (tablets, tablet_storage, (("Wi-Fi", 0.0), ("LTE", 100.0))), data_bearing=True,
+    )
+    laptops = (("Air 13", 899.0), ("14", 1099.0), ("15 Pro", 1599.0))
+    specs = (("16GB/512GB", 0.0), ("32GB/1TB", 400.0))
+    shelf.family("LAP", "Northbook {} laptop {}", "northbook", 1450, (laptops, specs), data_bearing=True)
+    readers = (("Reader 6", 119.0), ("Reader 7 Color", 199.0))
+    shelf.family("ERD", "Tabula {} e-reader {}", "tabula", 190, (readers, plain("Black", "Sage")), data_bearing=True)
+    speakers = (("Home mini", 49.0), ("Home max", 199.0))
+    shelf.family("SPK", "Sonique {} smart speaker {}", "sonique", 900, (speakers, plain("Charcoal", "Chalk")))
+    watches = (("Fit 3", 149.0), ("Watch S", 299.0))
+    shelf.family(
+        "WCH", "Pulse {} smart watch {} {}", "pulse", 42,
+        (watches, (("41mm", 0.0), ("45mm", 30.0)), plain("Graphite", "Rose")),
+    )
+    # Lithium: shipped and stored as dangerous goods; power banks are not serialized.
+    banks = (("10000mAh", 29.99), ("20000mAh", 49.99), ("26800mAh PD 100W", 89.99))
+    shelf.family("PWB", "ChargeCo power bank {}", "chargeco", 380, (banks,), serialized=False, hazmat=True)
+    batteries = (("36V 10.4Ah", 389.0), ("48V 13Ah", 529.0))
+    shelf.family("BAT", "Zipline e-scooter replacement battery {}", "zipline", 3900, (batteries,), hazmat=True)
+    shelf.add("SCO", "Zipline Urban e-scooter 25 km/h", 649.0, "zipline", 14200, hazmat=True)
+    # The second description holds ZPL control text on purpose: labels must escape it.
+    cables = (("USB-C cable 1m", 12.99), ("USB-C cable ^XA~JA 2m", 15.99), ("HDMI 2.1 cable 2m", 19.99))
+    shelf.family("CBL", "{}", "linkwire", 60, (cables,), serialized=False)
+    return shelf.items
 
 
 def apparel(rng: random.Random) -> list[Item]:
-    items: list[Item] = []
-
-    def add(code: str, desc: str, price: float, vendor: str, weight: int) -> None:
-        items.append(Item(f"AP-{code}-{len(items) + 1:04d}", desc, "apparel", price, vendor, weight_g=weight))
-
-    for model, price in (("Trail rain jacket", 189.0), ("Down jacket", 249.0), ("Fleece jacket", 79.0)):
-        for colour in ("Navy", "Olive"):
-            for size in ("S", "M", "L", "XL"):
-                add("JKT", f"Fjellstad {model} {colour} size {size}", price, "fjellstad", 620)
-    for fit in ("Slim", "Straight"):
-        for wash in ("Dark", "Stone"):
-            for waist, length in ((30, 32), (32, 32), (34, 32), (36, 34)):
-                add("JNS", f"Indigo Mills {fit} jeans {wash} W{waist} L{length}", 89.95, "indigo", 650)
-    for model, price in (
-        ("Road running shoe", 139.0),
-        ("Leather sneaker", 119.0),
-        ("Trail hiking boot", 169.0),
-    ):
-        for size in range(39, 46):
-            add("SHO", f"Stride {model} EU {size}", price, "stride", 780)
-    return items
+    shelf = Shelf("AP", "apparel")
+    jackets = (("Trail rain jacket", 189.0), ("Down jacket", 249.0), ("Fleece jacket", 79.0))
+    shelf.family(
+        "JKT", "Fjellstad {} {} size {}", "fjellstad", 620,
+        (jackets, plain("Navy", "Olive"), plain("S", "M", "L", "XL")),
+    )
+    shelf.family(
+        "JNS", "Indigo Mills {} jeans {} {}", "indigo", 650,
+        ((("Slim", 89.95), ("Straight", 89.95)), plain("Dark", "Stone"),
+         plain("W30 L32", "W32 L32", "W34 L32", "W36 L34")),
+    )
+    shoes = (("Road running shoe", 139.0), ("Leather sneaker", 119.0), ("Trail hiking boot", 169.0))
+    shelf.family("SHO", "Stride {} EU {}", "stride", 780, (shoes, plain(*(str(size) for size in range(39, 46)))))
+    return shelf.items
 
 
 def small_appliances(rng: random.Random) -> list[Item]:
-    items: list[Item] = []
+    shelf = Shelf("SA", "small_appliances")
 
-    def add(code: str, desc: str, price: float, vendor: str, weight: int, serialized: bool) -> None:
-        items.append(
-            Item(
-                f"SA-{code}-{len(items) + 1:04d}",
-                desc,
-                "small_appliances",
-                price,
-                vendor,
-                serialized=serialized,
-                weight_g=weight,
-            )
-        )
+    def family(code: str, template: str, vendor: str, weight: int, axes: Sequence[Options]) -> None:
+        shelf.family(code, template, vendor, weight, axes, serialized_above=100)
 
-    for desc, price in (
+    kettles = (
         ("Kettle 1.7L stainless", 49.99),
         ("Kettle 1.7L glass variable temp", 69.99),
         ("Travel kettle 0.5L", 29.99),
-    ):
-        for colour in ("Black", "White"):
-            add("KTL", f"Brewmaster {desc} {colour}", price, "brewmaster", 1100, False)
-    for desc, price in (
+    )
+    family("KTL", "Brewmaster {} {}", "brewmaster", 1100, (kettles, plain("Black", "White")))
+    coffee = (
         ("Drip coffee maker 10-cup", 79.99),
         ("Espresso machine 15 bar", 299.0),
         ("Bean-to-cup coffee machine", 649.0),
-    ):
-        add("COF", f"Brewmaster {desc}", price, "brewmaster", 5200, price > 100)
-    for desc, price in (
-        ("Personal blender 600W", 39.99),
-        ("High-speed blender 1500W", 179.0),
-        ("Hand blender set", 59.99),
-    ):
-        for colour in ("Black", "Red"):
-            add("BLN", f"Kitcha {desc} {colour}", price, "kitcha", 2400, price > 100)
-    for size, price in (("3.5L", 89.99), ("5.5L", 129.99), ("9L dual basket", 199.0)):
-        for colour in ("Black", "Cream"):
-            add("AFR", f"Kitcha air fryer {size} {colour}", price, "kitcha", 5600, price > 100)
-    for desc, price in (("Toaster 2-slice", 39.99), ("Toaster 4-slice", 59.99)):
-        for colour in ("Black", "Cream"):
-            add("TST", f"Brewmaster {desc} {colour}", price, "brewmaster", 1900, False)
-    for desc, price in (("Steam iron 2600W", 49.99), ("Garment steamer", 69.99)):
-        add("IRN", f"Kitcha {desc}", price, "kitcha", 1400, False)
-    for desc, price in (
+    )
+    family("COF", "Brewmaster {}", "brewmaster", 5200, (coffee,))
+    blenders = (("Personal blender 600W", 39.99), ("High-speed blender 1500W", 179.0), ("Hand blender set", 59.99))
+    family("BLN", "Kitcha {} {}", "kitcha", 2400, (blenders, plain("Black", "Red")))
+    fryers = (("3.5L", 89.99), ("5.5L", 129.99), ("9L dual basket", 199.0))
+    family("AFR", "Kitcha air fryer {} {}", "kitcha", 5600, (fryers, plain("Black", "Cream")))
+    toasters = (("Toaster 2-slice", 39.99), ("Toaster 4-slice", 59.99))
+    family("TST", "Brewmaster {} {}", "brewmaster", 1900, (toasters, plain("Black", "Cream")))
+    family("IRN", "Kitcha {}", "kitcha", 1400, ((("Steam iron 2600W", 49.99), ("Garment steamer", 69.99)),))
+    vacuums = (
         ("Cordless stick vacuum", 349.0),
         ("Robot vacuum with mop", 499.0),
         ("Bagless cylinder vacuum", 159.0),
         ("Handheld vacuum", 79.99),
-    ):
-        add("VAC", f"Cyclone {desc}", price, "cyclone", 3200, price > 100)
-    return items
+    )
+    family("VAC", "Cyclone {}", "cyclone", 3200, (vacuums,))
+    return shelf.items
 
 
 def general(rng: random.Random) -> list[Item]:
-    items: list[Item] = []
-
-    def add(code: str, desc: str, price: float, vendor: str, weight: int) -> None:
-        items.append(Item(f"GM-{code}-{len(items) + 1:04d}", desc, "general", price, vendor, weight_g=weight))
-
-    for desc, price in (
+    shelf = Shelf("GM", "general")
+    toys = (
         ("Wooden train set 40 pcs", 49.99),
         ("Building bricks starter box 500 pcs", 34.99),
         ('Puzzle "World Map", 1000 pcs', 19.99),
@@ -243,9 +223,9 @@ def general(rng: random.Random) -> list[Item]:
         ("Doll house with furniture", 89.99),
         ("Kids' art set 68 pcs", 24.99),
         ("Card game Fox & Hound", 12.99),
-    ):
-        add("TOY", f"Playfield {desc}", price, "playfield", 900)
-    for desc, price in (
+    )
+    shelf.family("TOY", "Playfield {}", "playfield", 900, (toys,))
+    kitchen = (
         ("Non-stick frying pan 28 cm", 39.99),
         ("Chef's knife 20 cm", 49.99),
         ("Cast iron casserole 4.7L", 129.0),
@@ -256,8 +236,8 @@ def general(rng: random.Random) -> list[Item]:
         ("Knife block set 6 pcs", 119.0),
         ("Cutting board bamboo large", 24.99),
         ("Stand mixer bowl 5L", 34.99),
-    ):
-        add("KIT", f"Cookwell {desc}", price, "cookwell", 1500)
+    )
+    shelf.family("KIT", "Cookwell {}", "cookwell", 1500, (kitchen,))
     titles = (
         "The Quiet Harbour",
         "Returns and Reverse Flows",
@@ -277,14 +257,9 @@ def general(rng: random.Random) -> list[Item]:
         "The Tidy Warehouse",
     )
     for title in titles:
-        add(
-            "BK",
-            f"Paperleaf book: {title} (paperback)",
-            round(rng.uniform(9, 32), 0) - 0.01,
-            "paperleaf",
-            420,
-        )
-    for desc, price in (
+        price = round(rng.uniform(9, 32), 0) - 0.01
+        shelf.add("BK", f"Paperleaf book: {title} (paperback)", price, "paperleaf", 420)
+    sports = (
         ("Yoga mat 6 mm", 29.99),
         ("Adjustable dumbbells 2x 12 kg", 149.0),
         ("Tennis racket Pro Tour", 179.0),
@@ -295,11 +270,11 @@ def general(rng: random.Random) -> list[Item]:
         ("Trekking poles pair", 59.99),
         ("Basketball size 7", 29.99),
         ("Resistance bands set", 19.99),
-    ):
-        add("SPO", f"Summit {desc}", price, "summit", 1800)
+    )
+    shelf.family("SPO", "Summit {}", "summit", 1800, (sports,))
     # A spreadsheet formula as a description on purpose: exports must not let it run.
-    add("GFT", '=HYPERLINK("https://example.invalid","Gift box")', 9.99, "playfield", 200)
-    return items
+    shelf.add("GFT", '=HYPERLINK("https://example.invalid","Gift box")', 9.99, "playfield", 200)
+    return shelf.items
 
 
 def gtin13(prefix: str, item_ref: int) -> str:
