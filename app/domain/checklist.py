@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from app.domain.answers import Answer, ChecklistOutcome
 from app.domain.conditions import (
     RulesFile,
     TableReader,
@@ -22,8 +23,6 @@ from app.domain.conditions import (
 )
 from app.domain.vocab import CATEGORIES, FLAGS, FOUND_REASONS
 from app.errors import RulesError
-
-Answer = str | int | float
 
 KINDS = ("yes_no", "choice", "number")
 CHECKLIST_PACKAGE = "resources.checklists"
@@ -66,6 +65,10 @@ class Question:
     maximum: float | None = None
     bands: tuple[NumberBand, ...] = ()
     only_if_asked: bool = False
+    never_skip: bool = False  # "nothing else wrong" stops here: the worker must answer it (safety, data wipe)
+    # The answer "nothing else wrong" gives: the file's `no_defect`, else the one option with no penalty,
+    # reasons or flags; None (always asked) for numbers without `no_defect` and when no single option is clean.
+    no_defect: Answer | None = None
 
 
 @dataclass(frozen=True)
@@ -75,17 +78,6 @@ class ChecklistTemplate:
     category: str
     title: str
     questions: tuple[Question, ...]
-
-
-@dataclass(frozen=True)
-class ChecklistOutcome:
-    penalty: int
-    reasons: tuple[str, ...]
-    flags: tuple[str, ...]
-    details: tuple[tuple[str, str, int], ...]  # (question text, answer label, penalty) for the summary/slip
-    # (rule id, short words, points) for each penalising answer, e.g.
-    # ("electronics.screen_cracked", "Screen cracked", 40); grading turns them into fired rules.
-    penalties: tuple[tuple[str, str, int], ...] = ()
 
 
 # --- loading ---------------------------------------------------------------------------------------------
@@ -173,44 +165,98 @@ def _question(table: TableReader) -> Question:
     kind = table.text("kind")
     if kind not in KINDS:
         raise table.error("kind", f"'{kind}' is not a question kind; use one of: {', '.join(KINDS)}")
-    only_if_asked = table.boolean("only_if_asked", False)
-    options: tuple[Option, ...] = ()
-    unit = ""
-    minimum = maximum = None
-    bands: tuple[NumberBand, ...] = ()
-    if kind == "yes_no":
-        if table.has("options"):
-            options = _options(table)
-            if [o.value for o in options] != ["yes", "no"]:
-                raise table.error("options", 'yes_no options must be "yes" then "no"')
-        else:
-            yes = table.table("yes", required=False)
-            no = table.table("no", required=False)
-            options = (
-                Option("yes", "Yes", 1, _effects(yes) if yes else Effects()),
-                Option("no", "No", 2, _effects(no) if no else Effects()),
-            )
-    elif kind == "choice":
-        options = _options(table)
-        if len(options) < 2:
-            raise table.error("options", "a choice question needs at least 2 options")
+    question = Question(
+        qid,
+        text,
+        help_,
+        kind,
+        only_if_asked=table.boolean("only_if_asked", False),
+        never_skip=table.boolean("never_skip", False),
+    )
+    if kind == "number":
+        question = _number_parts(table, question)
     else:
-        unit = table.text("unit", "", allow_empty=True)
-        minimum = table.number("minimum", required=False)
-        maximum = table.number("maximum", required=False)
-        if minimum is not None and maximum is not None and minimum >= maximum:
-            raise table.error("maximum", f"must be more than minimum ({minimum:g})")
-        band_list = []
-        for band_table in table.tables("bands", required=False):
-            below = band_table.number("below")
-            assert below is not None
-            band_list.append(NumberBand(below, _effects(band_table)))
-        belows = [b.below for b in band_list]
-        if belows != sorted(set(belows)):
-            raise table.error("bands", "list the bands from the lowest 'below' to the highest, each once")
-        bands = tuple(band_list)
+        question = replace(question, options=_yes_no_options(table) if kind == "yes_no" else _choice_options(table))
+    question = replace(question, no_defect=_no_defect(table, question))
     table.finish()
-    return Question(qid, text, help_, kind, options, unit, minimum, maximum, bands, only_if_asked)
+    return question
+
+
+def _yes_no_options(table: TableReader) -> tuple[Option, ...]:
+    if table.has("options"):
+        options = _options(table)
+        if [o.value for o in options] != ["yes", "no"]:
+            raise table.error("options", 'yes_no options must be "yes" then "no"')
+        return options
+    yes = table.table("yes", required=False)
+    no = table.table("no", required=False)
+    return (
+        Option("yes", "Yes", 1, _effects(yes) if yes else Effects()),
+        Option("no", "No", 2, _effects(no) if no else Effects()),
+    )
+
+
+def _choice_options(table: TableReader) -> tuple[Option, ...]:
+    options = _options(table)
+    if len(options) < 2:
+        raise table.error("options", "a choice question needs at least 2 options")
+    return options
+
+
+def _number_parts(table: TableReader, question: Question) -> Question:
+    unit = table.text("unit", "", allow_empty=True)
+    minimum = table.number("minimum", required=False)
+    maximum = table.number("maximum", required=False)
+    if minimum is not None and maximum is not None and minimum >= maximum:
+        raise table.error("maximum", f"must be more than minimum ({minimum:g})")
+    bands = []
+    for band_table in table.tables("bands", required=False):
+        below = band_table.number("below")
+        assert below is not None
+        bands.append(NumberBand(below, _effects(band_table)))
+    belows = [b.below for b in bands]
+    if belows != sorted(set(belows)):
+        raise table.error("bands", "list the bands from the lowest 'below' to the highest, each once")
+    return replace(question, unit=unit, minimum=minimum, maximum=maximum, bands=tuple(bands))
+
+
+def _no_defect(table: TableReader, question: Question) -> Answer | None:
+    """The file's `no_defect`, checked against the question, or the derived one."""
+    named = _read_no_defect(table, question)
+    if named is None:
+        return _derived_no_defect(question)
+    if question.never_skip:
+        raise table.error("no_defect", "a never_skip question is always asked; remove no_defect or never_skip")
+    found = _effects_of(question, named)
+    if found is None and question.kind == "number":
+        raise table.error("no_defect", f"{named:g} is not a possible answer: {_number_hint(question).lower()}")
+    if found is None:
+        values = ", ".join(o.value for o in question.options)
+        raise table.error("no_defect", f"'{named}' is not an answer to this question; use one of: {values}")
+    if not _is_clean(found[1]):
+        raise table.error(
+            "no_defect", f"answer '{found[0]}' has a penalty, reasons or flags, so it is not a no-defect answer"
+        )
+    return named
+
+
+def _read_no_defect(table: TableReader, question: Question) -> Answer | None:
+    if question.kind != "number":
+        return table.text("no_defect", "") or None
+    value = table.number("no_defect", required=False)
+    if value is None:
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def _derived_no_defect(question: Question) -> Answer | None:
+    clean = [o.value for o in question.options if _is_clean(o.effects)]
+    return clean[0] if len(clean) == 1 else None
+
+
+def _is_clean(effects: Effects) -> bool:
+    """No finding: skip/ask only steer which questions come next."""
+    return not (effects.penalty or effects.reasons or effects.flags)
 
 
 def _options(table: TableReader) -> tuple[Option, ...]:
@@ -245,32 +291,40 @@ def _check_references(tables: list[TableReader], questions: list[Question]) -> N
     position = {q.id: i for i, q in enumerate(questions)}
     asked: set[str] = set()
     for i, (table, question) in enumerate(zip(tables, questions, strict=True)):
-        sources: list[tuple[str, Effects]] = [(f"options[{o.key}]", o.effects) for o in question.options]
-        sources += [(f"bands[{n}]", b.effects) for n, b in enumerate(question.bands, 1)]
-        if question.kind == "yes_no" and not table.has("options"):
-            sources = [("yes", question.options[0].effects), ("no", question.options[1].effects)]
-        for path, effects in sources:
-            for key, targets in (("skip", effects.skip), ("ask", effects.ask)):
-                for target in targets:
-                    where = f"{table.path}.{path}.{key}"
-                    if target not in position:
-                        raise RulesError(table.file, where, f"there is no question with id '{target}'")
-                    if position[target] <= i:
-                        raise RulesError(
-                            table.file,
-                            where,
-                            f"'{target}' is not after this question; only later ones can be"
-                            f" {'skipped' if key == 'skip' else 'asked'}",
-                        )
-                    if key == "ask" and not questions[position[target]].only_if_asked:
-                        raise RulesError(
-                            table.file, where, f"'{target}' is always asked; mark it only_if_asked = true"
-                        )
-                    if key == "ask":
-                        asked.add(target)
+        for path, effects in _effect_sources(table, question):
+            for target in effects.skip:
+                _check_target(table, f"{path}.skip", target, i, questions, position)
+            for target in effects.ask:
+                _check_target(table, f"{path}.ask", target, i, questions, position)
+                asked.add(target)
     for table, question in zip(tables, questions, strict=True):
         if question.only_if_asked and question.id not in asked:
             raise table.error("only_if_asked", f"no answer asks '{question.id}', so it would never be shown")
+
+
+def _effect_sources(table: TableReader, question: Question) -> list[tuple[str, Effects]]:
+    """Each answer's effects with the key path a person would look for in the file."""
+    if question.kind == "yes_no" and not table.has("options"):
+        return [("yes", question.options[0].effects), ("no", question.options[1].effects)]
+    sources = [(f"options[{o.key}]", o.effects) for o in question.options]
+    return sources + [(f"bands[{n}]", b.effects) for n, b in enumerate(question.bands, 1)]
+
+
+def _check_target(
+    table: TableReader, path: str, target: str, at: int, questions: list[Question], position: dict[str, int]
+) -> None:
+    where = table.where(path)
+    asking = path.endswith(".ask")
+    if target not in position:
+        raise RulesError(table.file, where, f"there is no question with id '{target}'")
+    if position[target] <= at:
+        raise RulesError(
+            table.file,
+            where,
+            f"'{target}' is not after this question; only later ones can be {'asked' if asking else 'skipped'}",
+        )
+    if asking and not questions[position[target]].only_if_asked:
+        raise RulesError(table.file, where, f"'{target}' is always asked; mark it only_if_asked = true")
 
 
 # --- answering ---------------------------------------------------------------------------------------------
@@ -309,7 +363,7 @@ def visible_questions(template: ChecklistTemplate, answers: Mapping[str, Answer]
     asked: set[str] = set()
     visible: list[Question] = []
     for question in template.questions:
-        if question.id in skipped or (question.only_if_asked and question.id not in asked):
+        if not _is_shown(question, skipped, asked):
             continue
         visible.append(question)
         if question.id in answers:
@@ -318,6 +372,10 @@ def visible_questions(template: ChecklistTemplate, answers: Mapping[str, Answer]
                 skipped.update(found[1].skip)
                 asked.update(found[1].ask)
     return visible
+
+
+def _is_shown(question: Question, skipped: set[str] | frozenset[str], asked: set[str] | frozenset[str]) -> bool:
+    return question.id not in skipped and (not question.only_if_asked or question.id in asked)
 
 
 def is_answered(question: Question, answers: Mapping[str, Answer]) -> bool:
@@ -330,6 +388,95 @@ def next_question(template: ChecklistTemplate, answers: Mapping[str, Answer]) ->
         if not is_answered(question, answers):
             return question
     return None
+
+
+def nothing_else_wrong(
+    template: ChecklistTemplate, answers: Mapping[str, Answer]
+) -> tuple[dict[str, Answer], tuple[str, ...]]:
+    """The worker's "nothing else wrong": answer the remaining questions with their no-defect answer.
+
+    Goes on in order (each answer may skip or ask later questions) and stops at the first question that
+    is `never_skip` or has no no-defect answer, leaving it for the worker; pressing it again after that
+    answer carries on. Returns the new answers and the ids answered this way, so the record can say which
+    answers nobody gave by hand. Nothing is answered (ids == ()) when the question on screen is such a stop.
+    """
+    result = dict(answers)
+    filled: list[str] = []
+    while (question := next_question(template, result)) is not None:
+        if question.never_skip or question.no_defect is None:
+            break
+        result[question.id] = question.no_defect
+        filled.append(question.id)
+    return result, tuple(filled)
+
+
+def progress(template: ChecklistTemplate, answers: Mapping[str, Answer]) -> tuple[int, int]:
+    """(number of the question on screen, total) for "Question 3 of 9".
+
+    The total is the questions answered plus the longest path the rest of the checklist can still take, so
+    answering never makes it grow ("8 of 8" then "9 of 9"); it shrinks when an answer skips questions.
+    When the checklist is complete both are the number of questions answered.
+    """
+    skipped: set[str] = set()
+    asked: set[str] = set()
+    answered = 0
+    for index, question in enumerate(template.questions):
+        if not _is_shown(question, skipped, asked):
+            continue
+        found = _effects_of(question, answers[question.id]) if question.id in answers else None
+        if found is None:
+            longest = _longest_path(template.questions, index, frozenset(skipped), frozenset(asked), {})
+            return answered + 1, answered + longest
+        answered += 1
+        skipped.update(found[1].skip)
+        asked.update(found[1].ask)
+    return answered, answered
+
+
+_PathKey = tuple[int, frozenset[str], frozenset[str]]
+
+
+def _longest_path(
+    questions: tuple[Question, ...],
+    start: int,
+    skipped: frozenset[str],
+    asked: frozenset[str],
+    memo: dict[_PathKey, int],
+) -> int:
+    """How many questions from `start` on can still be shown, at most, whatever the answers."""
+    key = (start, skipped, asked)
+    if key in memo:
+        return memo[key]
+    length = 0
+    for index in range(start, len(questions)):
+        question = questions[index]
+        if _is_shown(question, skipped, asked):
+            # Only skip/ask change the path, so answers with the same ones are one branch.
+            branches = {(e.skip, e.ask) for e in _possible_effects(question)}
+            length = 1 + max(
+                _longest_path(questions, index + 1, skipped | set(skip), asked | set(ask), memo)
+                for skip, ask in branches
+            )
+            break
+    memo[key] = length
+    return length
+
+
+def _possible_effects(question: Question) -> list[Effects]:
+    """The effects some valid answer to the question has (a number band no answer can reach is left out)."""
+    if question.kind != "number":
+        return [o.effects for o in question.options]
+    low = -math.inf if question.minimum is None else question.minimum
+    high = math.inf if question.maximum is None else question.maximum
+    possible: list[Effects] = []
+    floor = -math.inf  # answers from here up to the band's `below` get the band
+    for band in question.bands:
+        if max(floor, low) < band.below and max(floor, low) <= high:
+            possible.append(band.effects)
+        floor = band.below
+    if max(floor, low) <= high:  # answers at or above the last band
+        possible.append(Effects())
+    return possible
 
 
 def parse_answer(question: Question, raw: str) -> Answer:

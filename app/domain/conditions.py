@@ -32,13 +32,11 @@ from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from app.domain.answers import ItemFacts
 from app.domain.vocab import CATEGORIES, CLAIMED_REASONS, FLAGS, FOUND_REASONS, GRADE_ORDER, Grade
 from app.errors import RulesError
-
-if TYPE_CHECKING:
-    from app.domain.grading import ItemFacts
 
 CONDITION_KEYS = (
     "grade",
@@ -323,36 +321,43 @@ class Condition:
     any_of: tuple[Condition, ...] = ()
 
     def matches(self, facts: ItemFacts, grade: Grade | None = None) -> bool:
-        if self.grades is not None or self.grade_at_least is not None or self.grade_at_most is not None:
-            if grade is None:
-                return False
-            if self.grades is not None and grade not in self.grades:
-                return False
-            if self.grade_at_least is not None and grade_rank(grade) > grade_rank(self.grade_at_least):
-                return False
-            if self.grade_at_most is not None and grade_rank(grade) < grade_rank(self.grade_at_most):
-                return False
-        if self.categories is not None and facts.category not in self.categories:
+        return (
+            self._grade_ok(grade)
+            and self._item_ok(facts)
+            and _set_ok(facts.found_reasons, self.reason_any, self.reason_all, self.reason_none)
+            and _set_ok(facts.flags, self.flag_any, self.flag_all, self.flag_none)
+            and self._value_ok(facts)
+            and self._vendor_terms_ok(facts)
+            and (not self.any_of or any(c.matches(facts, grade) for c in self.any_of))
+        )
+
+    def _grade_ok(self, grade: Grade | None) -> bool:
+        if self.grades is None and self.grade_at_least is None and self.grade_at_most is None:
+            return True
+        if grade is None:  # a grading cap: there is no grade yet, so a grade test cannot hold
             return False
-        if self.vendors is not None and facts.vendor.casefold() not in self.vendors:
+        if self.grades is not None and grade not in self.grades:
             return False
-        if self.claimed_reasons is not None and facts.claimed_reason not in self.claimed_reasons:
+        if self.grade_at_least is not None and grade_rank(grade) > grade_rank(self.grade_at_least):
             return False
-        if not _set_ok(facts.found_reasons, self.reason_any, self.reason_all, self.reason_none):
-            return False
-        if not _set_ok(facts.flags, self.flag_any, self.flag_all, self.flag_none):
-            return False
-        if self.unit_value_min_cents is not None and facts.unit_value_cents < self.unit_value_min_cents:
-            return False
-        if self.unit_value_max_cents is not None and facts.unit_value_cents >= self.unit_value_max_cents:
-            return False
-        if self.vendor_rtv is not None and facts.vendor_rtv != self.vendor_rtv:
-            return False
-        if self.within_warranty is not None and within_warranty(facts) != self.within_warranty:
-            return False
-        if self.any_of and not any(c.matches(facts, grade) for c in self.any_of):
-            return False
-        return True
+        return self.grade_at_most is None or grade_rank(grade) >= grade_rank(self.grade_at_most)
+
+    def _item_ok(self, facts: ItemFacts) -> bool:
+        """Category, vendor and claimed reason: each a set the fact must be in."""
+        return (
+            (self.categories is None or facts.category in self.categories)
+            and (self.vendors is None or facts.vendor.casefold() in self.vendors)
+            and (self.claimed_reasons is None or facts.claimed_reason in self.claimed_reasons)
+        )
+
+    def _value_ok(self, facts: ItemFacts) -> bool:
+        low, high = self.unit_value_min_cents, self.unit_value_max_cents
+        return (low is None or facts.unit_value_cents >= low) and (high is None or facts.unit_value_cents < high)
+
+    def _vendor_terms_ok(self, facts: ItemFacts) -> bool:
+        return (self.vendor_rtv is None or facts.vendor_rtv == self.vendor_rtv) and (
+            self.within_warranty is None or within_warranty(facts) == self.within_warranty
+        )
 
     @property
     def is_empty(self) -> bool:
@@ -380,23 +385,47 @@ def _set_ok(
 
 def parse_condition(reader: TableReader, *, allow_grade: bool) -> Condition:
     """Read a `when` table. Grading rules run before the grade exists, so they may not test it."""
-    for key in reader.data:
-        if key in GRADE_KEYS and not allow_grade:
-            raise reader.error(key, "grading rules cannot test the grade (it is what they decide)")
-    reasons = list(FOUND_REASONS)
-    flags = list(FLAGS)
+    grades, at_least, at_most = _read_grade_tests(reader, allow_grade)
+    vendors = _read_vendors(reader)
+    low, high = _read_value_range(reader)
+    any_of = _read_any(reader, allow_grade)
+    vendor_rtv = reader.boolean("vendor_rtv") if reader.has("vendor_rtv") else None
+    in_warranty = reader.boolean("within_warranty") if reader.has("within_warranty") else None
+    reasons, flags = list(FOUND_REASONS), list(FLAGS)
+    condition = Condition(
+        grades=grades,
+        grade_at_least=at_least,
+        grade_at_most=at_most,
+        categories=_code_set(reader, "category", CATEGORIES, "category"),
+        vendors=vendors,
+        claimed_reasons=_code_set(reader, "claimed_reason", CLAIMED_REASONS, "claimed reason"),
+        reason_any=_code_set(reader, "reason_any", reasons, "found reason"),
+        reason_all=_code_set(reader, "reason_all", reasons, "found reason"),
+        reason_none=_code_set(reader, "reason_none", reasons, "found reason"),
+        flag_any=_code_set(reader, "flag_any", flags, "flag"),
+        flag_all=_code_set(reader, "flag_all", flags, "flag"),
+        flag_none=_code_set(reader, "flag_none", flags, "flag"),
+        unit_value_min_cents=None if low is None else round(low * 100),
+        unit_value_max_cents=None if high is None else round(high * 100),
+        vendor_rtv=vendor_rtv,
+        within_warranty=in_warranty,
+        any_of=any_of,
+    )
+    _finish_condition(reader, allow_grade)
+    return condition
 
-    def codes(key: str, vocabulary: Mapping[str, str] | list[str], what: str) -> frozenset[str] | None:
-        if key not in reader.data:
-            reader._known.append(key)
-            return None
-        values = reader.codes(key, vocabulary, what)
-        if not values:
-            raise reader.error(key, "must list at least one code (leave the key out to match everything)")
-        return frozenset(values)
 
+def _read_grade_tests(
+    reader: TableReader, allow_grade: bool
+) -> tuple[frozenset[Grade] | None, Grade | None, Grade | None]:
+    """grade / grade_at_least / grade_at_most; refused outright where there is no grade yet."""
+    if not allow_grade:
+        for key in reader.data:
+            if key in GRADE_KEYS:
+                raise reader.error(key, "grading rules cannot test the grade (it is what they decide)")
+        return None, None, None
     grades: frozenset[Grade] | None = None
-    if allow_grade and "grade" in reader.data:
+    if "grade" in reader.data:
         raw = reader.data["grade"]
         reader._known.append("grade")
         if isinstance(raw, str):
@@ -404,52 +433,55 @@ def parse_condition(reader: TableReader, *, allow_grade: bool) -> Condition:
         if not isinstance(raw, list) or not raw:
             raise reader.error("grade", 'must be a list of grades, like ["A", "B"]')
         grades = frozenset(_grade(reader, "grade", g) for g in raw)
-    at_least = reader.grade("grade_at_least", required=False) if allow_grade else None
-    at_most = reader.grade("grade_at_most", required=False) if allow_grade else None
+    at_least = reader.grade("grade_at_least", required=False)
+    at_most = reader.grade("grade_at_most", required=False)
     if at_least is not None and at_most is not None and grade_rank(at_least) > grade_rank(at_most):
         raise reader.error("grade_at_most", f"no grade is both at least {at_least} and at most {at_most}")
+    return grades, at_least, at_most
 
+
+def _read_vendors(reader: TableReader) -> frozenset[str] | None:
     vendors = reader.strings("vendor")
     if "vendor" in reader.data and not vendors:
         raise reader.error("vendor", "must list at least one vendor (leave the key out to match everything)")
+    return frozenset(v.casefold() for v in vendors) if vendors else None
+
+
+def _read_value_range(reader: TableReader) -> tuple[float | None, float | None]:
     low = reader.number("unit_value_min", required=False, minimum=0)
     high = reader.number("unit_value_max", required=False, minimum=0)
     if low is not None and high is not None and low >= high:
         raise reader.error("unit_value_max", f"must be more than unit_value_min ({low:g})")
+    return low, high
 
-    any_of: list[Condition] = []
-    if "any" in reader.data:
-        inner = reader.tables("any")
-        if not inner:
-            raise reader.error("any", "must list at least one condition table")
-        any_of = [parse_condition(t, allow_grade=allow_grade) for t in inner]
 
-    vendor_rtv = reader.boolean("vendor_rtv") if reader.has("vendor_rtv") else None
-    in_warranty = reader.boolean("within_warranty") if reader.has("within_warranty") else None
+def _read_any(reader: TableReader, allow_grade: bool) -> tuple[Condition, ...]:
+    if "any" not in reader.data:
+        return ()
+    inner = reader.tables("any")
+    if not inner:
+        raise reader.error("any", "must list at least one condition table")
+    return tuple(parse_condition(t, allow_grade=allow_grade) for t in inner)
 
-    condition = Condition(
-        grades=grades,
-        grade_at_least=at_least,
-        grade_at_most=at_most,
-        categories=codes("category", CATEGORIES, "category"),
-        vendors=frozenset(v.casefold() for v in vendors) if vendors else None,
-        claimed_reasons=codes("claimed_reason", CLAIMED_REASONS, "claimed reason"),
-        reason_any=codes("reason_any", reasons, "found reason"),
-        reason_all=codes("reason_all", reasons, "found reason"),
-        reason_none=codes("reason_none", reasons, "found reason"),
-        flag_any=codes("flag_any", flags, "flag"),
-        flag_all=codes("flag_all", flags, "flag"),
-        flag_none=codes("flag_none", flags, "flag"),
-        unit_value_min_cents=None if low is None else round(low * 100),
-        unit_value_max_cents=None if high is None else round(high * 100),
-        vendor_rtv=vendor_rtv,
-        within_warranty=in_warranty,
-        any_of=tuple(any_of),
-    )
-    for key in CONDITION_KEYS:  # so finish() lists every key a condition may use
+
+def _code_set(
+    reader: TableReader, key: str, vocabulary: Mapping[str, str] | list[str], what: str
+) -> frozenset[str] | None:
+    """A non-empty list of known codes, or None (the key is left out: any value matches)."""
+    if key not in reader.data:
+        reader._known.append(key)
+        return None
+    values = reader.codes(key, vocabulary, what)
+    if not values:
+        raise reader.error(key, "must list at least one code (leave the key out to match everything)")
+    return frozenset(values)
+
+
+def _finish_condition(reader: TableReader, allow_grade: bool) -> None:
+    """Reject unknown keys, listing every key a condition may use (less the grade tests where refused)."""
+    for key in CONDITION_KEYS:
         if key not in reader._known:
             reader._known.append(key)
     if not allow_grade:
         reader._known = [k for k in reader._known if k not in GRADE_KEYS]
     reader.finish()
-    return condition

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.domain.answers import ItemFacts
 from app.domain.conditions import (
     Condition,
     TableReader,
@@ -18,7 +19,7 @@ from app.domain.conditions import (
     parse_condition,
     parse_toml,
 )
-from app.domain.grading import RULES_PACKAGE, FiredRule, ItemFacts, read_example_facts
+from app.domain.grading import RULES_PACKAGE, FiredRule, read_example_facts
 from app.domain.vocab import CATEGORIES, CLAIMED_REASONS, Disposition, Grade
 from app.errors import RulesError
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.domain.checklist import ChecklistOutcome
+from app.domain.answers import ChecklistOutcome, ItemFacts
 from app.domain.conditions import (
     Condition,
     TableReader,
@@ -29,21 +29,6 @@ RULES_PACKAGE = "resources.rules"
 GRADING_FILE = "grading.toml"
 # Placeholders a cap's `why` may use.
 GRADING_PLACEHOLDERS = ("grade", "score", "category", "value", "vendor", "claimed_reason")
-
-
-@dataclass(frozen=True)
-class ItemFacts:
-    """Everything rules may look at; built by the intake service (checklist reasons/flags merged in)."""
-
-    category: str
-    unit_value_cents: int
-    vendor: str
-    vendor_rtv: bool
-    warranty_days: int
-    days_since_purchase: int | None
-    claimed_reason: str
-    found_reasons: frozenset[str] = frozenset()
-    flags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
