@@ -28,7 +28,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, Signal  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget  # noqa: E402
 
-from app.importing.gtin import check_digit  # noqa: E402
+from app.domain.codes import check_digit  # noqa: E402
 from app.scanning.classify import classify_scan  # noqa: E402
 from app.scanning.ports import parse_spec  # noqa: E402
 from tests.pty_scanner import PtyScanner  # noqa: E402

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from app.domain.codes import check_digit
 from app.importing.catalog import CATALOG_FORMAT
-from app.importing.gtin import check_digit
 from app.importing.rmas import RMA_FORMAT
 
 SEED = 20261120

@@ -6,7 +6,6 @@ nothing is written, unless `skip_bad=True`. Re-importing the same file changes n
 
 from app.importing.catalog import CATALOG_FORMAT, import_catalog
 from app.importing.csv_reader import ImportFileError, ImportReport
-from app.importing.gtin import GtinError, normalize_gtin
 from app.importing.operators import OPERATORS_FORMAT, import_operators
 from app.importing.rmas import RMA_FORMAT, import_rmas
 
@@ -14,11 +13,9 @@ __all__ = [
     "CATALOG_FORMAT",
     "OPERATORS_FORMAT",
     "RMA_FORMAT",
-    "GtinError",
     "ImportFileError",
     "ImportReport",
     "import_catalog",
     "import_operators",
     "import_rmas",
-    "normalize_gtin",
 ]

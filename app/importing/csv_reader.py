@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar
 
+from app.domain.codes import GtinError, normalize_gtin
 from app.errors import ImportRowError
-from app.importing.gtin import GtinError, normalize_gtin
 
 T = TypeVar("T")
 

@@ -16,15 +16,12 @@ from enum import StrEnum
 import biip
 from biip.gs1_messages import GS1Message
 
-from app.importing.gtin import GtinError, normalize_gtin
+from app.domain.codes import LPN_PATTERN, TOTE_PATTERN, GtinError, normalize_gtin
 from app.scanning.commands import command_of
 from app.scanning.gs1 import LOST_GS_MESSAGE, find_swallowed_field
 from app.scanning.layouts import LAYOUTS, unlayout
 from app.scanning.normalize import AIM_PATTERN, GS, GS1_SYMBOLOGIES, visible
 
-LPN_PATTERN = re.compile(r"^LP-[A-Z0-9]{2,6}-\d{7}$")
-# Agreed with printing (issue 4): one tote per disposition per station, e.g. TOTE-D01-00042.
-TOTE_PATTERN = re.compile(r"^TOTE-[A-Z0-9]{2,6}-\d{5}$")
 # A SKU as the catalog writes it: letters, digits and - _ . /, not only digits.
 SKU_PATTERN = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$")
 _GTIN_LENGTHS = (8, 12, 13, 14)
@@ -66,10 +63,6 @@ class Scan:
     symbology: str | None = None
     message: str = ""  # for UNKNOWN: what is wrong and what to do
     problem: Problem = Problem.NONE
-
-
-def format_lpn(station_id: str, sequence: int) -> str:
-    return f"LP-{station_id}-{sequence:07d}"
 
 
 def classify_scan(raw: str, rma_pattern: str, badge_pattern: str, *, layout_check: bool = True) -> Scan:

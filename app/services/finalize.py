@@ -10,11 +10,11 @@ from datetime import timedelta
 from app.db.models import Product, ReturnItem, RmaLine, StationCounter
 from app.db.uow import UnitOfWork
 from app.domain import checklist as cl
+from app.domain.codes import format_lpn
 from app.domain.disposition import DispositionDecision, decide_disposition
 from app.domain.grading import GradeDecision, ItemFacts, grade_item
 from app.domain.vocab import VOID_REASONS, Role
 from app.errors import InvalidState, PermissionDenied
-from app.scanning.classify import format_lpn
 from app.services import printing, totes
 from app.services.audit import record_event
 from app.services.context import StationContext

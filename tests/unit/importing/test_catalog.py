@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.db.models import Product
 from app.db.uow import Database
+from app.domain.codes import check_digit
 from app.errors import ImportRowError
 from app.importing import import_catalog
-from app.importing.gtin import check_digit
 from tests.unit.importing.import_helpers import CATALOG_HEADER, WriteCsv, count, product_row
 
 

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import AuditEvent, ReturnItem
+from app.domain.codes import is_tote_code
 from app.errors import WrongTote
 from app.printing.documents import ManifestDoc, load
 from app.services.printing import PrintQueue
-from app.services.totes import Totes, is_tote_code, open_tote
+from app.services.totes import Totes, open_tote
 from tests.print_helpers import finish_item, jobs, rasterize_pdf, use_printers
 
 

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from app.scanning.classify import ScanKind, classify_scan, format_lpn
+from app.domain.codes import format_lpn
+from app.scanning.classify import ScanKind, classify_scan
 
 RMA, BADGE = r"^RMA\d{6,}$", r"^B\d{4,}$"
 

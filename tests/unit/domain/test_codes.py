@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.importing.gtin import GtinError, check_digit, normalize_gtin
+from app.domain.codes import GtinError, check_digit, normalize_gtin
 
 
 @pytest.mark.parametrize(
