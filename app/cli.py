@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from app import __version__
 from app.config import Settings, load_settings
 from app.errors import ReturnsDeskError
-from app.printing import cli_printing as printing_cli
+from app import cli_printing as printing_cli
 
 if TYPE_CHECKING:
     from app.db.uow import Database

@@ -18,7 +18,7 @@ from app.domain.rules_check import load_configuration
 from app.errors import DuplicateUnit
 from app.scanning.classify import Scan, ScanKind
 from app.services import finalize as fin
-from app.services import intake, printing
+from app.services import intake, print_queue
 from app.services.context import FixedClock, StationContext
 from app.services.views import OperatorView, operator_view
 
@@ -116,7 +116,7 @@ def _grade_one(
     while (question := cl.next_question(template, item.answers)) is not None:
         item = intake.answer(uow, ctx, item.id, question.id, _plausible_answer(question, rng))
     fin.finalize(uow, ctx, operator, item.id)
-    printing.settle_as_history(uow, item.id)  # printed and put in its tote back then (issue 4)
+    print_queue.settle_as_history(uow, item.id)  # printed and put in its tote back then (issue 4)
 
 
 def _plausible_answer(question: cl.Question, rng: random.Random) -> str:

@@ -101,21 +101,21 @@ def station(folder: Path, printers: str, label_printer: str, slip_printer: str) 
 
 
 def enqueue(db: Any, ctx: Any, labels: int, slips: int) -> None:
-    from app.services import printing
+    from app.services import print_queue
 
     label, slip = documents()
     with db.unit_of_work() as uow:
         for _ in range(labels):
-            printing.enqueue(uow, ctx, "label", label, ctx.printing.label_printer, None)
+            print_queue.enqueue(uow, ctx, "label", label, ctx.printing.label_printer, None)
         for _ in range(slips):
-            printing.enqueue(uow, ctx, "slip", slip, ctx.printing.slip_printer, None)
+            print_queue.enqueue(uow, ctx, "slip", slip, ctx.printing.slip_printer, None)
 
 
 def throughput(n: int) -> dict[str, Any]:
     """Labels through the whole queue (claim, render ZPL, ~HS + send, mark printed: two commits each)."""
     from app.printing.layout import label_page, label_stock
     from app.printing.zpl import render_zpl
-    from app.services.printing import PrintQueue
+    from app.services.print_loop import PrintQueue
     from tests.printer_server import STATUS_QUERY, PrinterServer
 
     with PrinterServer() as zebra, tempfile.TemporaryDirectory() as tmp:
@@ -151,7 +151,7 @@ def gui_stall(jobs: int) -> dict[str, Any]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.services.printing import PrintQueue
+    from app.services.print_loop import PrintQueue
     from tests.printer_server import PrinterServer
     from ui.print_worker import PrintWorker
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services.printing import PrintJobView, PrintQueue
+from app.services.print_loop import PrintQueue
+from app.services.print_queue import PrintJobView
 from app.services.views import OperatorView
 from ui.background import BackgroundOps
 from ui.errors import describe_error

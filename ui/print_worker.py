@@ -12,7 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from app.services.printing import PrintQueue, QueueStatus
+from app.services.print_loop import PrintQueue
+from app.services.print_queue import QueueStatus
 
 log = logging.getLogger("returns_desk.print")
 

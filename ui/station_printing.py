@@ -7,7 +7,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.services.desk import Desk
-from app.services.printing import PrintQueue, QueueStatus
+from app.services.print_loop import PrintQueue
+from app.services.print_queue import QueueStatus
 from app.services.totes import Totes
 from ui.background import BackgroundOps
 from ui.print_queue_dialog import PrintQueueDialog

@@ -15,7 +15,7 @@ from app.domain.disposition import DispositionDecision, decide_disposition
 from app.domain.grading import GradeDecision, ItemFacts, grade_item
 from app.domain.vocab import VOID_REASONS, Role
 from app.errors import InvalidState, PermissionDenied
-from app.services import printing, totes
+from app.services import print_queue, totes
 from app.services.audit import record_event
 from app.services.context import StationContext
 from app.services.intake import days_since_purchase, load_draft, load_item, template_of, view_of
@@ -84,7 +84,7 @@ def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_
     )
     # Issue 4: the item's tote and its relabel + slip jobs commit with the record, so a crash loses none.
     tote = totes.assign_tote(uow, ctx, row)
-    printing.enqueue_item_jobs(uow, ctx, operator, row, tote)
+    print_queue.enqueue_item_jobs(uow, ctx, operator, row, tote)
     uow.session.flush()
     return view_of(uow, row)
 
@@ -131,5 +131,5 @@ def void_item(
     row.version += 1
     record_event(uow, ctx, operator.id, "voided", row.id, detail=reason[:500], before=before,
                  after={"status": "voided"})
-    printing.cancel_for_item(uow, row.id)  # its labels must not print later
+    print_queue.cancel_for_item(uow, row.id)  # its labels must not print later
     return view_of(uow, row)

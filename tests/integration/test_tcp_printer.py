@@ -9,7 +9,7 @@ import pytest
 
 from app.errors import PrinterUnavailable
 from app.printing.transports import TcpTransport, parse_printer
-from app.services.printing import PrintQueue
+from app.services.print_loop import PrintQueue
 from tests.print_helpers import finish_item, jobs, use_printers
 from tests.printer_server import PrinterServer
 

@@ -145,7 +145,7 @@ def test_f10_closes_a_tote_and_prints_its_manifest(station, db, qtbot, tmp_path)
 def test_jobs_are_sent_from_the_print_thread_never_the_gui_or_db_thread(station, db, qtbot, monkeypatch):
     import threading
 
-    from app.services.printing import PrintQueue
+    from app.services.print_loop import PrintQueue
 
     threads: list[str] = []
     original = PrintQueue.send

@@ -21,6 +21,7 @@ from app.domain.checklist import (
 )
 from app.domain.rules_check import check_all
 from app.errors import RulesError
+from bench.bench_actions import Count, measure
 
 CHECKLISTS = load_checklists()
 NEVER_SKIP = {
@@ -334,3 +335,16 @@ def test_never_skip_stops_even_with_a_clean_answer(tmp_path: Path) -> None:
     first = template.questions[0]
     assert first.never_skip and first.no_defect == "yes"  # derived, but never used
     assert nothing_else_wrong(template, {}) == ({}, ())
+
+
+# --- the bench's action counts ---------------------------------------------------------------------------
+
+
+def test_action_counts_of_the_issue_cases() -> None:
+    rows = {(category, case): c for category, _, case, c in measure()}
+    assert rows[("electronics", "sealed")] == Count(4, 2, 2)  # "4 scans + 2 keys"
+    assert rows[("small_appliances", "opened, nothing wrong")] == Count(4, 8, 4)  # was "4 scans + 8 keys"
+    assert rows[("electronics", "opened, nothing wrong")] == Count(4, 12, 9)  # the phone's "about 16"
+    assert rows[("general", "opened, nothing wrong")] == Count(3, 6, 2)
+    for count in rows.values():
+        assert count.after <= count.before
