@@ -12,11 +12,14 @@ from sqlalchemy import func, select
 from app.db.models import Container, Operator, Product, ReturnItem
 from app.db.uow import Database, UnitOfWork
 from app.domain.codes import TOTE_PATTERN, tote_code
+from app.domain.status import ContainerStatus, ItemStatus
 from app.domain.vocab import disposition_label
 from app.errors import InvalidState, NotFound, WrongTote
-from app.printing.documents import ManifestDoc, ManifestLine
+from app.printing.documents import LabelDoc, ManifestDoc, ManifestLine
+from app.printing.setup import Route
 from app.services.audit import record_event
 from app.services.context import StationContext
+from app.services.print_queue import enqueue
 from app.services.views import OperatorView
 
 
@@ -40,11 +43,11 @@ def open_tote(uow: UnitOfWork, ctx: StationContext, disposition: str) -> Contain
     """The open tote for `disposition` at this station, opened now if there is none."""
     tote = uow.session.scalars(
         select(Container).where(Container.station_id == ctx.station_id, Container.disposition == disposition,
-                                Container.status == "open").order_by(Container.id).limit(1)
+                                Container.status == ContainerStatus.OPEN).order_by(Container.id).limit(1)
     ).first()
     if tote is None:
         tote = Container(code=tote_code(ctx.station_id, _next_number(uow, ctx.station_id)),
-                         station_id=ctx.station_id, disposition=disposition, status="open",
+                         station_id=ctx.station_id, disposition=disposition, status=ContainerStatus.OPEN,
                          opened_at=ctx.clock.now())
         uow.session.add(tote)
         uow.session.flush()
@@ -54,14 +57,11 @@ def open_tote(uow: UnitOfWork, ctx: StationContext, disposition: str) -> Contain
 
 def _queue_tote_label(uow: UnitOfWork, ctx: StationContext, tote: Container) -> None:
     """A new tote gets its barcode label on the label printer, in the transaction that opened it."""
-    from app.printing.documents import LabelDoc
-    from app.services import printing
-
     doc = LabelDoc(barcode=tote.code, title=f"Tote · station {tote.station_id}",
                    headline=disposition_label(tote.disposition).split(" (")[0].upper(),
                    details=ctx.printing.route(tote.disposition).where(""),
                    footer=f"opened {_local(tote.opened_at)}")
-    printing.enqueue(uow, ctx, "tote_label", doc, ctx.printing.label_printer, None, container_id=tote.id)
+    enqueue(uow, ctx, "tote_label", doc, ctx.printing.label_printer, None, container_id=tote.id)
 
 
 def _next_number(uow: UnitOfWork, station_id: str) -> int:
@@ -80,11 +80,9 @@ def assign_tote(uow: UnitOfWork, ctx: StationContext, row: ReturnItem) -> Contai
 
 
 def tote_view(uow: UnitOfWork, ctx: StationContext, tote: Container) -> ToteView:
-    from app.printing.setup import Route
-
     items, confirmed = uow.session.execute(
         select(func.count(ReturnItem.id), func.count(ReturnItem.tote_confirmed_at))
-        .where(ReturnItem.container_id == tote.id, ReturnItem.status == "final")
+        .where(ReturnItem.container_id == tote.id, ReturnItem.status == ItemStatus.FINAL)
     ).one()
     route: Route = ctx.printing.route(tote.disposition)
     return ToteView(tote.id, tote.code, tote.disposition, route.where(""), tote.status, int(items), int(confirmed),
@@ -102,7 +100,7 @@ def tote_of_item(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -> To
 def confirm_tote(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_id: uuid.UUID,
                  code: str) -> ToteView:
     row = uow.session.get(ReturnItem, item_id)
-    if row is None or row.status != "final" or row.container_id is None:
+    if row is None or row.status != ItemStatus.FINAL or row.container_id is None:
         raise InvalidState("There is no finished item waiting for a tote. Scan the next item.")
     expected = uow.session.get(Container, row.container_id)
     assert expected is not None
@@ -113,7 +111,7 @@ def confirm_tote(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, i
                 else f"{code} is not an open tote at this station")
         raise WrongTote(f"Wrong tote: {what}. Put {row.lpn} in {expected.code} "
                         f"({disposition_label(expected.disposition)}) and scan that tote.")
-    if expected.status != "open":
+    if expected.status != ContainerStatus.OPEN:
         raise InvalidState(f"Tote {expected.code} is already closed. Ask a supervisor where {row.lpn} goes.")
     if row.tote_confirmed_at is None:
         row.tote_confirmed_at = ctx.clock.now()
@@ -125,7 +123,7 @@ def confirm_tote(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, i
 
 def list_open_totes(uow: UnitOfWork, ctx: StationContext) -> list[ToteView]:
     totes = uow.session.scalars(
-        select(Container).where(Container.station_id == ctx.station_id, Container.status == "open")
+        select(Container).where(Container.station_id == ctx.station_id, Container.status == ContainerStatus.OPEN)
         .order_by(Container.disposition)
     )
     return [tote_view(uow, ctx, tote) for tote in totes]
@@ -133,17 +131,15 @@ def list_open_totes(uow: UnitOfWork, ctx: StationContext) -> list[ToteView]:
 
 def close_tote(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, code: str) -> tuple[ToteView, ToteView]:
     """Close the tote, queue its manifest on the slip printer, and open the next one for the disposition."""
-    from app.services import printing
-
     tote = uow.session.scalars(select(Container).where(Container.code == code.strip())).first()
     if tote is None or tote.station_id != ctx.station_id:
         raise NotFound(f"{code} is not a tote of station {ctx.station_id}.")
-    if tote.status != "open":
+    if tote.status != ContainerStatus.OPEN:
         raise InvalidState(f"Tote {tote.code} is already closed.")
     now = ctx.clock.now()
-    tote.status, tote.closed_at, tote.closed_by = "closed", now, operator.id
+    tote.status, tote.closed_at, tote.closed_by = ContainerStatus.CLOSED, now, operator.id
     manifest = manifest_doc(uow, ctx, tote, operator.name)
-    printing.enqueue(uow, ctx, "manifest", manifest, ctx.printing.slip_printer, operator.id, container_id=tote.id)
+    enqueue(uow, ctx, "manifest", manifest, ctx.printing.slip_printer, operator.id, container_id=tote.id)
     record_event(uow, ctx, operator.id, "tote_closed", None, detail=tote.code,
                  after={"container": tote.code, "items": len(manifest.lines), "value_cents": manifest.value_cents})
     closed = tote_view(uow, ctx, tote)
@@ -153,7 +149,7 @@ def close_tote(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, cod
 def manifest_doc(uow: UnitOfWork, ctx: StationContext, tote: Container, closed_by: str) -> ManifestDoc:
     rows = uow.session.execute(
         select(ReturnItem, Product).outerjoin(Product, Product.id == ReturnItem.product_id)
-        .where(ReturnItem.container_id == tote.id, ReturnItem.status == "final").order_by(ReturnItem.lpn)
+        .where(ReturnItem.container_id == tote.id, ReturnItem.status == ItemStatus.FINAL).order_by(ReturnItem.lpn)
     ).all()
     lines = tuple(
         ManifestLine(item.lpn or "", product.description if product else (item.unknown_description or "Unknown"),

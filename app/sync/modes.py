@@ -18,9 +18,15 @@ def open_station_database(settings: Settings) -> Database:
     if settings.mode == "station":
         central_url(settings)  # fail at start-up, in words, when the central database is not configured
     db = Database(settings.db)
+    track_changes(db, settings)
+    return db
+
+
+def track_changes(db: Database, settings: Settings) -> None:
+    """In station mode the local database's changes go to its outbox, whoever writes them (window, print
+    thread, CLI): every `Database` opened on the same file from then on writes the outbox too."""
     if settings.mode == "station":
         enable_outbox(db)
-    return db
 
 
 def rules_folders(settings: Settings) -> tuple[Path | None, Path | None]:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from app.db.models import AuditEvent, PrintJob
 from app.errors import InvalidState, PrinterUnavailable
 from app.printing.documents import LabelDoc, SlipDoc, load
-from app.services import printing
-from app.services.printing import PrintQueue, backoff
+from app.services import print_queue
+from app.services.print_loop import PrintQueue
+from app.services.print_queue import backoff
 from tests.print_helpers import decode_png, finish_item, jobs, use_printers
 
 
@@ -122,7 +123,7 @@ def test_void_cancels_jobs_not_printed_yet(desk, worker, queue):
 def test_interrupted_job_is_sent_again_after_a_restart(desk, worker, queue):
     finish_item(desk, worker)
     with desk.db.unit_of_work() as uow:
-        assert printing.claim_next(uow, "D01", desk.ctx.clock.now()) is not None  # then the app died
+        assert print_queue.claim_next(uow, "D01", desk.ctx.clock.now()) is not None  # then the app died
     assert queue.recover() == 1
     assert queue.process_due() == 3
 

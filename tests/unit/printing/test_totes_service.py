@@ -9,7 +9,7 @@ from app.db.models import AuditEvent, ReturnItem
 from app.domain.codes import is_tote_code
 from app.errors import WrongTote
 from app.printing.documents import ManifestDoc, load
-from app.services.printing import PrintQueue
+from app.services.print_loop import PrintQueue
 from app.services.totes import Totes, open_tote
 from tests.print_helpers import finish_item, jobs, rasterize_pdf, use_printers
 

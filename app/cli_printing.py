@@ -11,12 +11,17 @@ from sqlalchemy import select
 from app.config import Settings
 from app.db.models import Container, Operator, PrintJob, Product, ReturnItem
 from app.db.uow import Database
+from app.domain.rules_check import load_configuration
 from app.errors import NotFound, PrintError
 from app.printing.documents import LabelDoc, SlipDoc, load
 from app.printing.layout import label_stock, slip_stock
 from app.printing.render import render_document
 from app.printing.setup import PrintSetup, print_setup_from
 from app.printing.transports import transport_for
+from app.services.context import StationContext
+from app.services.print_documents import label_doc, slip_doc
+from app.services.print_loop import PrintQueue
+from app.sync.modes import rules_folders, track_changes
 
 COMMANDS = ("label", "slip", "print-queue")
 
@@ -47,7 +52,7 @@ def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     if args.command == "print-queue":
         return _queue(args, settings, db)
     kind = args.command
-    doc = _document(db, kind, args.lpn)
+    doc = _document(db, settings, kind, args.lpn)
     if args.printer:
         spec = setup.printer(args.printer)
         payload = render_document(doc, spec.format, *_stocks(setup, args, settings))
@@ -74,7 +79,7 @@ def _stocks(setup: PrintSetup, args: argparse.Namespace, settings: Settings) -> 
     return label_stock(size, dpi), slip_stock(settings.slip_format, dpi)
 
 
-def _document(db: Database, kind: str, lpn: str) -> LabelDoc | SlipDoc:
+def _document(db: Database, settings: Settings, kind: str, lpn: str) -> LabelDoc | SlipDoc:
     """The document as queued when the item was finalized (what was decided then); built fresh if none."""
     with db.unit_of_work() as uow:
         row = uow.session.scalars(select(ReturnItem).where(ReturnItem.lpn == lpn)).first()
@@ -86,30 +91,24 @@ def _document(db: Database, kind: str, lpn: str) -> LabelDoc | SlipDoc:
             doc = load(kind, payload)
             assert isinstance(doc, LabelDoc | SlipDoc)
             return doc
-        from app.services import printing
-
         product = uow.session.get(Product, row.product_id) if row.product_id else None
         if kind == "label":
-            return printing.label_doc(row, product)
-        ctx = _context(row.station_id)
+            return label_doc(row, product)
+        ctx = _context(settings, row.station_id)
         operator = uow.session.get(Operator, row.operator_id)
         tote = uow.session.get(Container, row.container_id) if row.container_id else None
-        return printing.slip_doc(ctx, row, product, operator.name if operator else "", tote)
+        return slip_doc(ctx, row, product, operator.name if operator else "", tote)
 
 
-def _context(station_id: str) -> Any:
-    from app.domain.rules_check import load_configuration
-    from app.services.context import StationContext
-
-    return StationContext(station_id, load_configuration())
+def _context(settings: Settings, station_id: str) -> StationContext:
+    """The station's rules, checklists and printers, as the window builds them (the slip shows the checklist)."""
+    return StationContext(station_id, load_configuration(*rules_folders(settings)), settings.rma_pattern,
+                          settings.badge_pattern, printing=print_setup_from(settings))
 
 
 def _queue(args: argparse.Namespace, settings: Settings, db: Database) -> int:
-    from app.services.context import StationContext
-    from app.services.printing import PrintQueue
-
-    ctx = StationContext(settings.station_id, None, printing=print_setup_from(settings))  # type: ignore[arg-type]
-    queue = PrintQueue(db, ctx)
+    track_changes(db, settings)  # in station mode the jobs' progress goes up like the window's
+    queue = PrintQueue(db, _context(settings, settings.station_id))
     if args.run:
         print(f"{queue.process_due()} job(s) processed")
     for job in queue.jobs():
