@@ -3,14 +3,15 @@
 Answers are a mapping question id → Answer (an option value, or a number). Which questions are asked depends
 on the answers so far: an answer's effects may `skip` later questions or `ask` later questions marked
 `only_if_asked`. Everything is recomputed from the answers, so removing the last answer (Backspace)
-restores the earlier state with no bookkeeping. The file format is described in the header of
-resources/checklists/general.toml.
+restores the earlier state with no bookkeeping. `nothing_else_wrong` gives the remaining questions their
+no-defect answer up to the next one the worker must answer; `progress` counts "Question n of N" so that N
+never grows while answering. The file format is described in the header of resources/checklists/general.toml.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -374,7 +375,7 @@ def visible_questions(template: ChecklistTemplate, answers: Mapping[str, Answer]
     return visible
 
 
-def _is_shown(question: Question, skipped: set[str] | frozenset[str], asked: set[str] | frozenset[str]) -> bool:
+def _is_shown(question: Question, skipped: Set[str], asked: Set[str]) -> bool:
     return question.id not in skipped and (not question.only_if_asked or question.id in asked)
 
 
