@@ -1,9 +1,12 @@
 """What a scan is: product code, GS1 element string, our LPN, an RMA number, a badge, a tote, a command.
 
 Input is scanner text already normalised (app.scanning.normalize: GS as ASCII 29, no prefix/suffix), with
-or without an AIM symbology identifier, which is recognised and kept in `Scan.symbology`. Parsing of
-GTINs, UPC-E, GS1 element strings, SSCCs and GS1 Digital Link URIs is left to biip; check digits are
-validated. It never raises on any input: a scan it cannot use comes back as `unknown` with a message.
+or without an AIM symbology identifier, which is recognised and kept in `Scan.symbology`. Invisible
+characters are dropped and other scripts' digits read as ASCII digits first (`plain_characters`). Our own
+codes and the site's RMA and badge numbers are recognised in any letter case and given back upper case.
+Parsing of GTINs, UPC-E, GS1 element strings, `(01)…` text, SSCCs and GS1 Digital Link URIs is left to
+biip; check digits are validated. It never raises on any input: a scan it cannot use comes back as
+`unknown` with a message.
 """
 
 from __future__ import annotations
@@ -13,18 +16,18 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-import biip
-from biip.gs1_messages import GS1Message
+from biip.gs1_element_strings import GS1ElementString
 
-from app.domain.codes import LPN_PATTERN, TOTE_PATTERN, GtinError, normalize_gtin
+from app.domain.codes import LPN_PATTERN, TOTE_PATTERN, canonical, upc_e_gtin, valid_gtin
 from app.scanning.commands import command_of
-from app.scanning.gs1 import LOST_GS_MESSAGE, find_swallowed_field
+from app.scanning.gs1 import Gs1Unreadable, LostSeparator, evidently_gs1, read_gs1
 from app.scanning.layouts import LAYOUTS, unlayout
-from app.scanning.normalize import AIM_PATTERN, GS, GS1_SYMBOLOGIES, visible
+from app.scanning.normalize import AIM_PATTERN, GS, plain_characters, visible
 
 # A SKU as the catalog writes it: letters, digits and - _ . /, not only digits.
 SKU_PATTERN = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$")
-_GTIN_LENGTHS = (8, 12, 13, 14)
+_NUMBER_LENGTHS = (6, 7, 8, 12, 13, 14)  # GTIN-8/12/13/14 and UPC-E (6, 7 or 8 digits)
+_EAN_8_AIM, _EAN_UPC_AIM = "]E4", "]E0"  # ISO/IEC 15424: EAN-8 has its own identifier; UPC-E shares ]E0
 
 
 class ScanKind(StrEnum):
@@ -66,30 +69,15 @@ class Scan:
 
 
 def classify_scan(raw: str, rma_pattern: str, badge_pattern: str, *, layout_check: bool = True) -> Scan:
-    text = raw.strip("\r\n\t ")
+    text = plain_characters(raw.strip("\r\n\t "))
     aim = AIM_PATTERN.match(text)
     symbology = text[:3] if aim else None
     body = text[3:] if aim else text
     if not body.strip(GS):
         return _unknown(raw, "", Problem.EMPTY, "Empty scan. Scan the barcode again.", symbology)
-    command = command_of(body)
-    if command is not None:
-        return Scan(raw, ScanKind.COMMAND, command.value, symbology=symbology)
-    for pattern, kind in ((TOTE_PATTERN, ScanKind.TOTE), (LPN_PATTERN, ScanKind.LPN)):
-        if pattern.match(body):
-            return Scan(raw, kind, body, symbology=symbology)
-    if re.match(rma_pattern, body):
-        return Scan(raw, ScanKind.RMA, body, symbology=symbology)
-    if re.match(badge_pattern, body):
-        return Scan(raw, ScanKind.BADGE, body, symbology=symbology)
-    if body.isdigit() and len(body) in _GTIN_LENGTHS:
-        return _plain_gtin(raw, body, symbology)
-    if _may_be_gs1(body, symbology):
-        found = _gs1_scan(raw, text, body, symbology)
-        if found is not None:
-            return found
-    if SKU_PATTERN.match(body):
-        return Scan(raw, ScanKind.PRODUCT, body, symbology=symbology)
+    found = _own_code(raw, body, symbology, rma_pattern, badge_pattern) or _product(raw, body, symbology)
+    if found is not None:
+        return found
     layout = _layout_mismatch(body, rma_pattern, badge_pattern) if layout_check else None
     if layout is not None:
         return _unknown(
@@ -105,6 +93,72 @@ def classify_scan(raw: str, rma_pattern: str, badge_pattern: str, *, layout_chec
     )
 
 
+def _own_code(raw: str, body: str, symbology: str | None, rma_pattern: str, badge_pattern: str) -> Scan | None:
+    """A command, tote, LPN, RMA or badge, in any letter case (caps lock, a label typed by hand)."""
+    command = command_of(body)
+    if command is not None:
+        return Scan(raw, ScanKind.COMMAND, command.value, symbology=symbology)
+    kinds = ((ScanKind.TOTE, TOTE_PATTERN), (ScanKind.LPN, LPN_PATTERN), (ScanKind.RMA, rma_pattern),
+             (ScanKind.BADGE, badge_pattern))
+    for kind, pattern in kinds:
+        value = canonical(body, pattern)
+        if value is not None:
+            return Scan(raw, kind, value, symbology=symbology)
+    return None
+
+
+def _product(raw: str, body: str, symbology: str | None) -> Scan | None:
+    if body.isascii() and body.isdigit() and len(body) in _NUMBER_LENGTHS:
+        # A plain GTIN wins over reading the same digits as a GS1 element string ("96385074" is EAN-8).
+        found = _plain_number(raw, body, symbology)
+        if found is not None:
+            return found
+    try:
+        elements = read_gs1(body, symbology)
+    except LostSeparator as exc:
+        return _unknown(raw, body, Problem.GS_MISSING, str(exc), symbology)
+    except Gs1Unreadable as exc:
+        return _unknown(
+            raw, body, Problem.BAD_GS1,
+            f"This GS1 barcode could not be read: {exc}. Nothing was recorded. Type the code from the label or "
+            "scan another barcode on the item; if it happens with every GS1 barcode, run scanner setup (F2).",
+            symbology,
+        )
+    scan = _from_fields(raw, elements, symbology) if elements is not None else None
+    if scan is not None and (scan.kind is not ScanKind.GS1 or evidently_gs1(body, symbology)):
+        return scan
+    # Without an AIM id or GS, "10-ABC" or "21SN-77" reads as a lone lot or serial: a SKU is likelier.
+    if SKU_PATTERN.match(body):
+        return Scan(raw, ScanKind.PRODUCT, body, symbology=symbology)
+    return scan
+
+
+def _plain_number(raw: str, digits: str, symbology: str | None) -> Scan | None:
+    gtin = _gtin_of(digits, symbology)
+    if gtin is not None:
+        return Scan(raw, ScanKind.PRODUCT, gtin, gtin=gtin, symbology=symbology)
+    if len(digits) < 8:
+        return None  # not a UPC-E (number system 2-9): maybe GS1 data, else not recognised
+    return _unknown(raw, digits, Problem.CHECK_DIGIT,
+                    f"{digits} is not a valid barcode number (wrong check digit). Scan it again or type it.",
+                    symbology)
+
+
+def _gtin_of(digits: str, symbology: str | None) -> str | None:
+    """The GTIN-14 of a plain number. Eight digits are an EAN-8 or a UPC-E; the AIM id tells, else the
+    check digit, else the first digit: an EAN-8 starting with 0 is a company-internal number (GS1 RCN-8),
+    while UPC-E in trade starts with 0."""
+    if len(digits) < 8:
+        return upc_e_gtin(digits)
+    ean = valid_gtin(digits)
+    if len(digits) != 8 or symbology == _EAN_8_AIM:
+        return ean
+    upc_e = upc_e_gtin(digits)
+    if symbology == _EAN_UPC_AIM or digits.startswith("0"):
+        return upc_e or ean
+    return ean or upc_e
+
+
 def _layout_mismatch(body: str, rma_pattern: str, badge_pattern: str) -> str | None:
     """The layout under which this unreadable text is a code we know (`àà'é…` on AZERTY is digits)."""
     for name, layout in LAYOUTS.items():
@@ -116,74 +170,9 @@ def _layout_mismatch(body: str, rma_pattern: str, badge_pattern: str) -> str | N
     return None
 
 
-def _plain_gtin(raw: str, digits: str, symbology: str | None) -> Scan:
-    # A plain GTIN wins over reading the same digits as a GS1 element string ("01234565" is EAN-8).
-    try:
-        gtin = normalize_gtin(digits)
-    except GtinError:
-        return _unknown(raw, digits, Problem.CHECK_DIGIT,
-                        f"{digits} is not a valid barcode number (wrong check digit). Scan it again or type it.",
-                        symbology)
-    return Scan(raw, ScanKind.PRODUCT, gtin, gtin=gtin, symbology=symbology)
-
-
-def _may_be_gs1(body: str, symbology: str | None) -> bool:
-    return (
-        symbology in GS1_SYMBOLOGIES
-        or body.startswith(("http://", "https://"))
-        or (len(body) >= 4 and body[:2].isdigit())
-        or (body.isdigit() and len(body) in (6, 7))  # UPC-E
-    )
-
-
-def _gs1_scan(raw: str, text: str, body: str, symbology: str | None) -> Scan | None:
-    if body.startswith(("http://", "https://")) or (body.isdigit() and len(body) in (6, 7)):
-        return _link_or_upc_e(raw, text, body, symbology)
-    try:
-        # The element-string parser alone: twice as fast as biip.parse, which also tries GTIN, UPC, SSCC.
-        message = GS1Message.parse(body)
-    except biip.ParseError as exc:
-        error = str(exc)
-    except Exception:  # biip raises only ParseError by design; a scan must never crash intake
-        return None
-    else:
-        fields = [(e.ai.ai, e) for e in message.element_strings]
-        swallowed = find_swallowed_field(body, [(ai, e.value) for ai, e in fields])
-        if swallowed is not None:
-            return _unknown(raw, body, Problem.GS_MISSING,
-                            LOST_GS_MESSAGE.format(value=visible(swallowed.value)), symbology)
-        return _from_fields(raw, fields, symbology)
-    if symbology in GS1_SYMBOLOGIES or GS in body:
-        # It says it is GS1 data but is not well-formed: say what biip found wrong.
-        field = re.search(r"GS1 AI \((\d+)\)", error)
-        what = f"field ({field.group(1)}) is not valid" if field else "its fields could not be found"
-        return _unknown(
-            raw, body, Problem.BAD_GS1,
-            f"This GS1 barcode could not be read: {what}. If it happens with every GS1 barcode, run scanner "
-            "setup (F2); otherwise type the code.",
-            symbology,
-        )
-    return None
-
-
-def _link_or_upc_e(raw: str, text: str, body: str, symbology: str | None) -> Scan | None:
-    try:
-        # biip reads a Digital Link URI only without the AIM identifier in front.
-        result = biip.parse(body if body.startswith(("http://", "https://")) else text)
-    except Exception:  # biip raises only on internal errors; a scan must never crash intake
-        return None
-    if result.gs1_digital_link_uri is not None:
-        return _from_fields(raw, [(e.ai.ai, e) for e in result.gs1_digital_link_uri.element_strings], symbology)
-    if result.upc is not None:
-        gtin = result.upc.as_gtin_14()
-        return Scan(raw, ScanKind.PRODUCT, gtin, gtin=gtin, symbology=symbology)
-    return None
-
-
-def _from_fields(raw: str, fields: list[tuple[str, biip.gs1_element_strings.GS1ElementString]],
-                 symbology: str | None) -> Scan:
-    by_ai = {ai: element for ai, element in fields}
-    for element in by_ai.values():
+def _from_fields(raw: str, elements: list[GS1ElementString], symbology: str | None) -> Scan:
+    by_ai = {element.ai.ai: element for element in elements}
+    for element in elements:
         error = element.gtin_error or element.sscc_error
         if error:
             return _unknown(raw, element.value, Problem.CHECK_DIGIT,
@@ -203,7 +192,7 @@ def _from_fields(raw: str, fields: list[tuple[str, biip.gs1_element_strings.GS1E
     }
     if gtin is not None:
         return Scan(raw, ScanKind.PRODUCT, gtin, **common)  # type: ignore[arg-type]
-    value = sscc or "".join(f"({ai}){element.value}" for ai, element in fields)
+    value = sscc or "".join(f"({element.ai.ai}){element.value}" for element in elements)
     return Scan(raw, ScanKind.GS1, value, **common)  # type: ignore[arg-type]
 
 

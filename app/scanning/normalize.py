@@ -9,6 +9,7 @@ serial input both go through `ScanFormat.normalise`, so the parser sees one form
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 GS = "\x1d"
@@ -17,6 +18,8 @@ AIM_PATTERN = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 # AIM identifiers that say "this is GS1 data".
 GS1_SYMBOLOGIES = {"]C1", "]e0", "]d2", "]Q3", "]J1"}
 _ESCAPES = {r"\t": "\t", r"\r": "\r", r"\n": "\n"}
+# ASCII control characters but GS, which separates GS1 fields.
+_ASCII_CONTROLS = {c: None for c in [*range(32), 127] if c != ord(GS)}
 
 
 def unescape(setting: str) -> str:
@@ -25,6 +28,31 @@ def unescape(setting: str) -> str:
     for written, char in _ESCAPES.items():
         text = text.replace(written, char)
     return re.sub(r"\\x([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def plain_characters(text: str) -> str:
+    """Scan text with what the eye cannot see removed and look-alike characters made plain, ends stripped.
+
+    Barcodes hold ASCII, but text on its way from a scanner or a paste picks up a BOM, zero-width spaces,
+    no-break spaces, NULs, or digits of another script (an IME's fullwidth `１２３`, Arabic-Indic `١٢٣`). The
+    parser must see the code the label carries, so: NFKC (fullwidth letters and digits become ASCII, every
+    kind of space a plain space), any decimal digit becomes its ASCII digit, control and format characters
+    (Cc, Cf) are dropped except GS, and surrounding spaces are stripped.
+    """
+    if text.isascii():  # the scanner's case: only controls to drop, fast
+        return text.translate(_ASCII_CONTROLS).strip(" ")
+    return "".join(_plain(c) for c in unicodedata.normalize("NFKC", text)).strip(" ")
+
+
+def _plain(char: str) -> str:
+    if char == GS or (char.isascii() and char.isprintable()):
+        return char
+    category = unicodedata.category(char)
+    if category in ("Cc", "Cf"):
+        return ""
+    if category == "Nd":
+        return str(unicodedata.decimal(char))
+    return " " if category in ("Zs", "Zl", "Zp") else char
 
 
 def visible(text: str) -> str:
