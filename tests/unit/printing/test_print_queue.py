@@ -38,7 +38,7 @@ def test_a_failing_finalize_leaves_no_print_job(desk, worker, queue, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(printing, "enqueue_item_jobs", broken)
+    monkeypatch.setattr(print_queue, "enqueue_item_jobs", broken)
     with pytest.raises(RuntimeError):
         finish_item(desk, worker)
     assert jobs(desk.db) == []
