@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from app.errors import PrintError
 from app.printing.documents import LabelDoc, ManifestDoc, SlipDoc, load
-from app.printing.layout import Page, Stock, label_page, label_stock, slip_page
+from app.printing.layout import Page, Stock, label_page, label_stock, slip_pages
 
 FORMATS = ("zpl", "pdf", "png")
 
 
-def page_of(doc: LabelDoc | SlipDoc, label: Stock, slip: Stock) -> Page:
-    return label_page(doc, label) if isinstance(doc, LabelDoc) else slip_page(doc, slip)
+def pages_of(doc: LabelDoc | SlipDoc, label: Stock, slip: Stock) -> tuple[Page, ...]:
+    return (label_page(doc, label),) if isinstance(doc, LabelDoc) else slip_pages(doc, slip)
 
 
 def render_document(doc: LabelDoc | SlipDoc | ManifestDoc, fmt: str, label: Stock, slip: Stock) -> bytes:
@@ -23,21 +23,21 @@ def render_document(doc: LabelDoc | SlipDoc | ManifestDoc, fmt: str, label: Stoc
         from app.printing.pdf import render_manifest_pdf
 
         return render_manifest_pdf(doc)
-    page = page_of(doc, label, slip)
+    pages = pages_of(doc, label, slip)
     if fmt == "zpl":
         from app.printing.zpl import render_zpl
 
-        return render_zpl(page)
+        return render_zpl(*pages)
     if fmt == "pdf":
         from app.printing.pdf import render_pdf
 
-        return render_pdf(page)
+        return render_pdf(*pages)
     from app.printing.png import render_png
 
-    return render_png(page)
+    return render_png(*pages)
 
 
 def render_job(kind: str, payload: bytes, fmt: str, label: Stock, slip: Stock) -> bytes:
     if kind == "tote_label":  # read from across the dock, and a tote code does not fit 2x1 at 2 dots a module
-        label = label_stock("4x6", label.dpi)
+        label = label_stock("4x6", label.dpi, label.zpl_font)
     return render_document(load(kind, payload), fmt, label, slip)

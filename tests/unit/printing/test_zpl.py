@@ -13,7 +13,8 @@ from app.printing.documents import LabelDoc
 from app.printing.layout import label_page, label_stock
 from app.printing.zpl import escape_field, render_zpl
 
-HOSTILE = "USB-C cable ^XA~JA 2m _ ^FS^XZ"  # like the demo catalog's, plus a field/format terminator
+# Like the demo catalog's, plus a field/format terminator; short enough for one line of a 2x1 label.
+HOSTILE = "USB-C ^XA~JA 2m _ ^FS^XZ"
 
 
 def zpl(size: str = "2x1", dpi: int = 203, title: str = HOSTILE, barcode: str = "LP-D01-0000042") -> str:
