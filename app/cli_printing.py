@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
 def _stocks(setup: PrintSetup, args: argparse.Namespace, settings: Settings) -> tuple[Any, Any]:
     size = getattr(args, "size", None) or settings.label_size
     dpi = getattr(args, "dpi", None) or settings.label_dpi
-    return label_stock(size, dpi), slip_stock(settings.slip_format, dpi)
+    return label_stock(size, dpi, setup.label.zpl_font), slip_stock(settings.slip_format, dpi, setup.slip.zpl_font)
 
 
 def _document(db: Database, settings: Settings, kind: str, lpn: str) -> LabelDoc | SlipDoc:

@@ -74,6 +74,8 @@ class Settings:
     label_dpi: int = 203  # 203 | 300
     slip_format: str = "4x6"  # 4x6 | A6 | Letter
     routing_file: str = ""  # replaces resources/printing/routing.toml
+    # A Unicode TrueType font on the ZPL printers, e.g. E:TT0003M_.TTF; empty = font 0, text transliterated.
+    zpl_unicode_font: str = ""
     # Central database (issue 5, docs/central-database.md): standalone | station | direct.
     mode: str = "standalone"
     # SQLAlchemy URL without a password (env RETURNS_DESK_CENTRAL_DB; password from env or keyring).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from app.config import Settings
 
 ROUTE_KINDS = ("bay", "tote", "vendor")
+# A font on a Zebra's drive: R: (RAM), E: (flash), B: (card), A:, Z:; nothing a ZPL field could misread.
+ZPL_FONT = re.compile(r"^[REBAZ]:[A-Z0-9_\-]{1,16}\.(TTF|TTE|FNT)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,27 @@ def load_routing(path: Path | None = None) -> dict[str, Route]:
     return routing
 
 
+def zpl_font(value: str) -> str:
+    """The `zpl_unicode_font` setting checked: a font file on the printer's drive, or "" for font 0."""
+    font = value.strip()
+    if font and not ZPL_FONT.match(font):
+        raise ConfigError(f"zpl_unicode_font '{value}' is not a font on a ZPL printer: write its drive and file "
+                          "name, e.g. E:TT0003M_.TTF (Zebra's Swiss 721), or leave it empty to print with font 0.")
+    return font.upper()
+
+
 def print_setup(printers: str, label_printer: str, slip_printer: str, label_size: str = "2x1",
-                label_dpi: int = 203, slip_format: str = "4x6", routing_file: str = "") -> PrintSetup:
+                label_dpi: int = 203, slip_format: str = "4x6", routing_file: str = "",
+                zpl_unicode_font: str = "") -> PrintSetup:
     specs = parse_printers(printers)
     for role, name in (("label_printer", label_printer), ("slip_printer", slip_printer)):
         if name not in specs:
             raise ConfigError(f"{role} '{name}' is not one of the printers ({', '.join(specs) or 'none set'}). "
                               "Add it to the `printers` setting as name=tcp://HOST:9100.")
-    return PrintSetup(specs, label_printer, slip_printer, label_stock(label_size, label_dpi),
-                      slip_stock(slip_format, label_dpi), load_routing(Path(routing_file) if routing_file else None))
+    font = zpl_font(zpl_unicode_font)
+    return PrintSetup(specs, label_printer, slip_printer, label_stock(label_size, label_dpi, font),
+                      slip_stock(slip_format, label_dpi, font),
+                      load_routing(Path(routing_file) if routing_file else None))
 
 
 def default_print_setup() -> PrintSetup:
@@ -89,4 +104,4 @@ def print_setup_from(settings: Settings) -> PrintSetup:
 
     printers = settings.printers or f"files=file:{data_dir() / 'printed'}"
     return print_setup(printers, settings.label_printer, settings.slip_printer, settings.label_size,
-                       settings.label_dpi, settings.slip_format, settings.routing_file)
+                       settings.label_dpi, settings.slip_format, settings.routing_file, settings.zpl_unicode_font)
