@@ -106,7 +106,7 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
             print(summary)
             return 0
         if args.command == "import":
-            return _import(db, args.kind, args.file, args.skip_bad)
+            return _import(db, args.kind, args.file, args.skip_bad, settings)
         if args.command in printing_cli.COMMANDS:
             return printing_cli.run(args, settings, db)
     finally:
@@ -114,16 +114,22 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _import(db: Database, kind: str, path: Path, skip_bad: bool) -> int:
+def _import(db: Database, kind: str, path: Path, skip_bad: bool, settings: Settings) -> int:
     from app.importing import catalog, operators, rmas
 
-    importer = {"catalog": catalog.import_catalog, "rmas": rmas.import_rmas, "operators": operators.import_operators}
+    # RMA numbers and badges are checked against the patterns this station scans them by.
+    importer = {
+        "catalog": lambda: catalog.import_catalog(db, path, skip_bad=skip_bad),
+        "rmas": lambda: rmas.import_rmas(db, path, skip_bad=skip_bad, rma_pattern=settings.rma_pattern),
+        "operators": lambda: operators.import_operators(
+            db, path, skip_bad=skip_bad, badge_pattern=settings.badge_pattern
+        ),
+    }
     if not path.is_file():
         print(f"error: {path} does not exist or is not a file.", file=sys.stderr)
         return 2
-    report = importer[kind](db, path, skip_bad=skip_bad)
-    print(f"{report.file}: {report.inserted} new, {report.updated} updated, {report.unchanged} unchanged, "
-          f"{len(report.skipped)} skipped")
+    report = importer[kind]()
+    print(report.summary())  # names the separator when it is not a comma
     for problem in report.skipped:
         print(f"  skipped: {problem}")
     return 1 if report.skipped else 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,16 @@ from app.db.models import Product, utcnow
 from app.db.uow import Database
 from app.domain.vocab import CATEGORIES
 from app.errors import ImportRowError
-from app.importing.csv_reader import CsvFormat, CsvRow, ImportReport, RowErrors, chunks, read_csv
+from app.importing.csv_reader import (
+    CsvFormat,
+    CsvRow,
+    ImportReport,
+    RowErrors,
+    changed,
+    chunks,
+    parse_rows,
+    read_csv,
+)
 
 CATALOG_FORMAT = CsvFormat(
     columns=(
@@ -83,65 +92,69 @@ def import_catalog(db: Database, path: Path, *, skip_bad: bool = False) -> Impor
     A bad row raises ImportRowError and nothing is written, unless skip_bad: then the good rows are written
     and the bad ones reported in `ImportReport.skipped`.
     """
-    errors = RowErrors()
-    good: dict[str, _Row] = {}
-    gtin_rows: dict[str, _Row] = {}
-    for csv_row in read_csv(path, CATALOG_FORMAT):
-        try:
-            row = _parse(csv_row)
-        except ImportRowError as exc:
-            errors.add(exc)
-            continue
-        first = good.get(row.sku)
-        if first is not None:
-            errors.add(
-                csv_row.error("sku", f"sku '{row.sku}' is also on row {first.csv.row}: keep one row per SKU")
-            )
-            continue
-        gtin = row.fields.get("gtin")
-        if gtin is not None:
-            other = gtin_rows.get(gtin)
-            if other is not None:
-                errors.add(
-                    csv_row.error(
-                        "gtin",
-                        f"gtin '{csv_row.raw('gtin')}' is also on row {other.csv.row} (sku '{other.sku}'): "
-                        "a GTIN belongs to one SKU; fix one of the two rows",
-                    )
-                )
-                continue
-            gtin_rows[gtin] = row
-        good[row.sku] = row
-
+    csv_file = read_csv(path, CATALOG_FORMAT)
+    gtins = _GtinsInFile()
+    good, errors = parse_rows(csv_file, _parse, lambda row: row.sku, _duplicate_sku, gtins)
     with db.unit_of_work() as uow:
         existing = _load_by_sku(uow.session, list(good))
-        holders = _load_by_gtin(uow.session, list(gtin_rows))
-        _check_gtin_owners(good, holders, errors)
+        _check_gtin_owners(good, _load_by_gtin(uow.session, list(gtins.rows)), errors)
         skipped = errors.finish(skip_bad)
-
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        releases: list[dict[str, Any]] = []
-        unchanged = 0
-        now = utcnow()
-        for sku, row in good.items():
-            old = existing.get(sku)
-            if old is None:
-                inserts.append({"sku": sku, **row.fields, "updated_at": now})
-            elif any(old[name] != value for name, value in row.fields.items()):
-                updates.append({"id": old["id"], **row.fields, "updated_at": now})
-                if "gtin" in row.fields and old["gtin"] is not None and old["gtin"] != row.fields["gtin"]:
-                    releases.append({"id": old["id"], "gtin": None})
-            else:
-                unchanged += 1
+        plan = _plan(good, existing)
         # GTINs may move between SKUs in one file: free them first so the unique index never sees two holders.
-        if releases:
-            uow.session.execute(update(Product), releases)
-        if updates:
-            uow.session.execute(update(Product), updates)
-        if inserts:
-            uow.session.execute(insert(Product), inserts)
-    return ImportReport(path.name, len(inserts), len(updates), unchanged, skipped)
+        for rows in (plan.releases, plan.updates):
+            if rows:
+                uow.session.execute(update(Product), rows)
+        if plan.inserts:
+            uow.session.execute(insert(Product), plan.inserts)
+    return csv_file.report(len(plan.inserts), len(plan.updates), plan.unchanged, skipped)
+
+
+def _duplicate_sku(row: _Row, first: _Row) -> ImportRowError:
+    return row.csv.error("sku", f"sku '{row.sku}' is also on row {first.csv.row}: keep one row per SKU")
+
+
+class _GtinsInFile:
+    """Refuses a row whose GTIN an earlier row of the file already has (in any of its forms)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, _Row] = {}
+
+    def __call__(self, row: _Row) -> None:
+        gtin = row.fields.get("gtin")
+        if gtin is None:
+            return
+        other = self.rows.get(gtin)
+        if other is not None:
+            raise row.csv.error(
+                "gtin",
+                f"gtin '{row.csv.raw('gtin')}' is also on row {other.csv.row} (sku '{other.sku}'): "
+                "a GTIN belongs to one SKU; fix one of the two rows",
+            )
+        self.rows[gtin] = row
+
+
+@dataclass
+class _Plan:
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    releases: list[dict[str, Any]] = field(default_factory=list)  # old GTINs to clear before the updates
+    unchanged: int = 0
+
+
+def _plan(good: dict[str, _Row], existing: dict[str, dict[str, Any]]) -> _Plan:
+    plan = _Plan()
+    now = utcnow()
+    for sku, row in good.items():
+        old = existing.get(sku)
+        if old is None:
+            plan.inserts.append({"sku": sku, **row.fields, "updated_at": now})
+        elif changed(old, row.fields):
+            plan.updates.append({"id": old["id"], **row.fields, "updated_at": now})
+            if "gtin" in row.fields and old["gtin"] is not None and old["gtin"] != row.fields["gtin"]:
+                plan.releases.append({"id": old["id"], "gtin": None})
+        else:
+            plan.unchanged += 1
+    return plan
 
 
 def _load_by_sku(session: Session, skus: list[str]) -> dict[str, dict[str, Any]]:

@@ -1,34 +1,65 @@
-"""Reading import CSVs: header validation and typed field parsing with errors that name file, row and column.
+"""Reading import CSVs: separator and header checks, typed field parsing with errors naming file, row and column.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2 (a quoted
-value spanning lines still counts as one row). Files are UTF-8, with or without a byte-order mark.
+value spanning lines still counts as one row). Files are UTF-8, with or without a byte-order mark (or
+UTF-16 with one, as Excel's "Unicode Text"), separated by commas, semicolons or tabs.
 """
 
 from __future__ import annotations
 
+import calendar
+import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import MINYEAR, date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from app.domain.codes import GtinError, normalize_gtin
 from app.errors import ImportRowError
+from app.importing.characters import (
+    ascii_digits_problem,
+    char_name,
+    first_forbidden,
+    first_odd_space,
+    forbidden_problem,
+    plain_spaces,
+    shown,
+)
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MONEY = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# A dot or (as Excel writes it in much of Europe) a comma before at most two decimals: never a thousands mark.
+_MONEY = re.compile(r"[0-9]+([.,][0-9]{1,2})?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SCIENTIFIC = re.compile(r"[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+")
 # Largest money value accepted, in currency units; keeps cents well inside a 32-bit integer column.
 MAX_MONEY = Decimal("10000000")
+# English names whatever the locale (Qt sets the process locale; calendar.month_name would follow it).
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Separators tried on the header line, in order of preference when two fit as well.
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 class ImportFileError(ImportRowError):
@@ -48,6 +79,7 @@ class CsvFormat:
 
     columns: tuple[str, ...]
     required: frozenset[str]
+    secret: frozenset[str] = frozenset()  # columns whose values never appear in a message (PINs)
 
     @property
     def header(self) -> str:
@@ -63,17 +95,24 @@ class ImportReport:
     updated: int
     unchanged: int
     skipped: tuple[ImportRowError, ...] = ()  # only with skip_bad=True
+    separator: str = ","
 
     def summary(self) -> str:
         text = f"{self.file}: {self.inserted} new, {self.updated} updated, {self.unchanged} unchanged"
-        return text + (f", {len(self.skipped)} bad row(s) skipped" if self.skipped else "")
+        if self.skipped:
+            text += f", {len(self.skipped)} bad row(s) skipped"
+        if self.separator != ",":
+            text += f" (read as {SEPARATORS[self.separator]}-separated)"
+        return text
 
 
 class RowErrors:
     """The first error of each bad row. `finish` raises the earliest one unless bad rows are to be skipped."""
 
-    def __init__(self) -> None:
+    def __init__(self, errors: Iterable[ImportRowError] = ()) -> None:
         self._by_row: dict[int, ImportRowError] = {}
+        for error in errors:
+            self.add(error)
 
     def add(self, error: ImportRowError) -> None:
         self._by_row.setdefault(error.row, error)
@@ -97,6 +136,11 @@ def chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+def changed(old: Mapping[str, Any], fields: Mapping[str, Any]) -> bool:
+    """Whether a row sets any attribute to something other than what is stored."""
+    return any(old[name] != value for name, value in fields.items())
+
+
 @dataclass(frozen=True)
 class CsvRow:
     """One data row. Values are stripped of surrounding spaces; absent optional columns are not in it."""
@@ -104,6 +148,7 @@ class CsvRow:
     file: str
     row: int
     values: Mapping[str, str]
+    secret: frozenset[str] = frozenset()
 
     def has(self, column: str) -> bool:
         return column in self.values
@@ -112,29 +157,55 @@ class CsvRow:
         return ImportRowError(self.file, self.row, column, problem)
 
     def raw(self, column: str) -> str:
-        return self.values.get(column, "")
+        """The value, refused if it holds a control or invisible character (every typed reader starts here)."""
+        value = self.values.get(column, "")
+        index = first_forbidden(value)
+        if index is not None:
+            raise self.error(column, forbidden_problem(column, value, index, secret=column in self.secret))
+        return value
 
     def text(self, column: str, *, max_len: int, required: bool = False) -> str:
+        """Free text (descriptions, names): no-break and other Unicode spaces are stored as plain spaces."""
+        value = plain_spaces(self.raw(column))
+        self._check_length(column, value, max_len=max_len, required=required)
+        return value
+
+    def code(self, column: str, *, max_len: int, required: bool = True) -> str:
+        """An identifier (SKU, RMA number, badge, serial): no spaces inside, of any kind, since scans have none."""
         value = self.raw(column)
+        self._check_length(column, value, max_len=max_len, required=required)
+        odd = first_odd_space(value)
+        if odd is not None:
+            raise self.error(
+                column,
+                f"{column} '{shown(value)}' contains a {char_name(value[odd])}, which looks like a space: "
+                "delete it (codes have no spaces)",
+            )
+        if " " in value:
+            raise self.error(column, f"{column} '{value}' contains a space: remove it")
+        return value
+
+    def _check_length(self, column: str, value: str, *, max_len: int, required: bool) -> None:
         if required and not value:
             raise self.error(column, f"{column} is empty: fill it in")
         if len(value) > max_len:
             raise self.error(
                 column, f"{column} is {len(value)} characters long; at most {max_len} fit: shorten it"
             )
-        if _CONTROL.search(value):
-            raise self.error(column, f"{column} contains a line break or control character: remove it")
-        return value
-
-    def code(self, column: str, *, max_len: int) -> str:
-        """An identifier (SKU, RMA number, badge): required, no spaces inside."""
-        value = self.text(column, max_len=max_len, required=True)
-        if any(ch.isspace() for ch in value):
-            raise self.error(column, f"{column} '{value}' contains a space: remove it")
-        return value
 
     def optional_text(self, column: str, *, max_len: int) -> str | None:
         return self.text(column, max_len=max_len) or None
+
+    def optional_code(self, column: str, *, max_len: int) -> str | None:
+        return self.code(column, max_len=max_len, required=False) or None
+
+    def _digits(self, column: str) -> str:
+        """The value of a number column, refused when its digits are not 0-9 (they would look right)."""
+        value = self.raw(column)
+        problem = ascii_digits_problem(column, value)
+        if problem:
+            raise self.error(column, problem)
+        return value
 
     def integer(
         self,
@@ -144,10 +215,8 @@ class CsvRow:
         minimum: int | None = None,
         maximum: int | None = None,
     ) -> int | None:
-        value = self.raw(column)
+        value = self._digits(column)
         if not value:
-            if default is None:
-                return None
             return default
         if not _INTEGER.fullmatch(value):
             raise self.error(column, f"{column} '{value}' is not a whole number: write digits only, e.g. 30")
@@ -178,8 +247,8 @@ class CsvRow:
         )
 
     def money_cents(self, column: str) -> int:
-        """A non-negative amount in currency units with a dot and at most 2 decimals (129.99) → cents."""
-        value = self.raw(column)
+        """A non-negative amount in currency units, at most 2 decimals after a dot or comma (129.99) → cents."""
+        value = self._digits(column)
         if not value:
             raise self.error(column, f"{column} is empty: write the amount, e.g. 129.99 (0 if unknown)")
         if value.startswith("-"):
@@ -191,7 +260,7 @@ class CsvRow:
                 "without currency sign or thousands separator, e.g. 1299.99",
             )
         try:
-            amount = Decimal(value)
+            amount = Decimal(value.replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
             raise self.error(column, f"{column} '{value}' is not an amount") from None
         if amount >= MAX_MONEY:
@@ -199,17 +268,21 @@ class CsvRow:
         return int(amount * 100)
 
     def iso_date(self, column: str) -> date | None:
-        value = self.raw(column)
+        value = self._digits(column)
         if not value:
             return None
-        try:
-            if not _ISO_DATE.fullmatch(value):
-                raise ValueError(value)
-            return date.fromisoformat(value)
-        except ValueError:
+        parts = _ISO_DATE.fullmatch(value)
+        if parts is None:
             raise self.error(
-                column, f"{column} '{value}' is not a date in the form YYYY-MM-DD: write it like 2026-11-20"
-            ) from None
+                column,
+                f"{column} '{value}' is not a date in the form YYYY-MM-DD: write it like 2026-11-20 "
+                "(if a spreadsheet changed it, format the column as text)",
+            )
+        year, month, day = (int(part) for part in parts.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise self.error(column, f"{column} {value} {_why_not_a_date(year, month)}: check the date") from None
 
     def choice(self, column: str, choices: Iterable[str], *, required: bool = True) -> str:
         valid = list(choices)
@@ -223,62 +296,179 @@ class CsvRow:
         raise self.error(column, f"{column} '{value}' is not known: use one of {', '.join(valid)}")
 
     def gtin(self, column: str) -> str | None:
-        value = self.raw(column)
+        value = self._digits(column)
         if not value:
             return None
         try:
             return normalize_gtin(value)
         except GtinError as exc:
-            raise self.error(column, f"{column} {exc}: check the number or leave the column empty") from None
+            raise self.error(column, _gtin_problem(column, value, exc)) from None
 
 
-def read_csv(path: Path, fmt: CsvFormat) -> list[CsvRow]:
-    """Read and check the header of `path`; return its non-blank data rows."""
+def _why_not_a_date(year: int, month: int) -> str:
+    if year < MINYEAR:
+        return "is not a real date (there is no year 0)"
+    if not 1 <= month <= 12:
+        return f"is not a real date (there is no month {month})"
+    days = calendar.monthrange(year, month)[1]
+    return f"is not a real date ({_MONTHS[month - 1]} {year} has {days} days)"
+
+
+def _gtin_problem(column: str, value: str, exc: GtinError) -> str:
+    """The GTIN message, with what a spreadsheet does to long numbers when that is the likely cause."""
+    if _SCIENTIFIC.fullmatch(value):
+        return (
+            f"{column} '{value}' was turned into a rounded number by a spreadsheet: format the {column} "
+            "column as text and enter the full numbers again"
+        )
+    if value.isdigit() and len(value) in (7, 11):
+        try:
+            normalize_gtin("0" + value)
+        except GtinError:
+            pass
+        else:
+            return (
+                f"{column} '{value}' has {len(value)} digits: it is probably 0{value}, whose leading zero "
+                "a spreadsheet dropped: write all the digits (format the column as text)"
+            )
+    return f"{column} {exc}: check the number or leave the column empty"
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """The data rows of one file, the separator it uses, and rows that are not rows of the format at all."""
+
+    name: str
+    separator: str
+    rows: list[CsvRow]
+    bad: list[ImportRowError] = field(default_factory=list)
+
+    def report(
+        self, inserted: int, updated: int, unchanged: int, skipped: tuple[ImportRowError, ...]
+    ) -> ImportReport:
+        return ImportReport(self.name, inserted, updated, unchanged, skipped, self.separator)
+
+
+def parse_rows(
+    csv_file: CsvFile,
+    parse: Callable[[CsvRow], T],
+    key: Callable[[T], K],
+    duplicate: Callable[[T, T], ImportRowError],
+    check: Callable[[T], None] | None = None,
+) -> tuple[dict[K, T], RowErrors]:
+    """Parse every row; keep the good ones by key; the first error of each bad row goes to the RowErrors.
+
+    `duplicate(row, first)` says why a second row with the same key is refused; `check` may refuse a row
+    because of earlier rows of the file, and is called only for rows that are otherwise good.
+    """
+    errors = RowErrors(csv_file.bad)
+    good: dict[K, T] = {}
+    for csv_row in csv_file.rows:
+        try:
+            item = parse(csv_row)
+            first = good.get(key(item))
+            if first is not None:
+                raise duplicate(item, first)
+            if check is not None:
+                check(item)
+        except ImportRowError as exc:
+            errors.add(exc)
+            continue
+        good[key(item)] = item
+    return good, errors
+
+
+def read_csv(path: Path, fmt: CsvFormat) -> CsvFile:
+    """Read `path`, find its separator and check its header; return its non-blank data rows."""
     file = path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(file, f"the file was not found at {path}: check the path") from None
-    except OSError as exc:
-        raise ImportFileError(file, f"the file could not be read ({exc.strerror}): check the path") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        raise ImportRowError(
-            file, row, None, "the file is not UTF-8 text: save it as 'CSV UTF-8' and import it again"
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    text = _decode(file, _read_bytes(file, path))
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    separator = _find_separator(first_line, fmt)
+    if separator is None:
+        raise ImportRowError(file, 1, None, _not_a_header(first_line, fmt))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     try:
         records = list(reader)
     except csv.Error as exc:
         raise ImportRowError(
             file, reader.line_num, None, f"the file is not valid CSV ({exc}): check the quotes on this line"
         ) from None
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise ImportRowError(file, 1, None, f"the file has no header: the first row must be {fmt.header}")
     columns = _check_header(file, records[0], fmt)
     rows: list[CsvRow] = []
+    bad: list[ImportRowError] = []
     for index, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) > len(columns):
-            extra = record[len(columns) :]
-            if any(cell.strip() for cell in extra):
-                raise ImportRowError(
+        if any(cell.strip() for cell in record[len(columns) :]):
+            bad.append(
+                ImportRowError(
                     file,
                     index,
                     None,
                     f"the row has {len(record)} values but the header has {len(columns)} columns: "
-                    "check for an unquoted comma",
+                    f"check for an unquoted {SEPARATORS[separator]}",
                 )
+            )
+            continue
         values = {col: (record[i].strip() if i < len(record) else "") for i, col in enumerate(columns)}
-        rows.append(CsvRow(file, index, values))
-    return rows
+        rows.append(CsvRow(file, index, values, fmt.secret))
+    return CsvFile(file, separator, rows, bad)
+
+
+def _read_bytes(file: str, path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(file, f"the file was not found at {path}: check the path") from None
+    except OSError as exc:
+        raise ImportFileError(file, f"the file could not be read ({exc.strerror}): check the path") from None
+
+
+def _decode(file: str, data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(file, "the file is damaged UTF-16 text: save it as 'CSV UTF-8'") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        raise ImportRowError(
+            file, row, None, "the file is not UTF-8 text: save it as 'CSV UTF-8' and import it again"
+        ) from None
+
+
+def _header_name(cell: str) -> str:
+    # A second byte-order mark or a zero-width space before a column name is harmless here: names are fixed.
+    return "".join(ch for ch in cell if first_forbidden(ch) is None).strip().lower()
+
+
+def _find_separator(first_line: str, fmt: CsvFormat) -> str | None:
+    """The separator under which the first line names the most known columns; None if it names none."""
+    best, best_known = None, 0
+    for separator in SEPARATORS:
+        cells = next(csv.reader([first_line], delimiter=separator), [])
+        known = len({_header_name(cell) for cell in cells} & set(fmt.columns))
+        if known > best_known:
+            best, best_known = separator, known
+    return best
+
+
+def _not_a_header(first_line: str, fmt: CsvFormat) -> str:
+    if not first_line.strip(" ,;\t"):
+        return f"the file has no header: the first row must be the header: {fmt.header}"
+    cells = max((next(csv.reader([first_line], delimiter=sep), []) for sep in SEPARATORS), key=len)
+    preview = ", ".join(f"'{shown(cell.strip())[:30]}'" for cell in cells[:4]) + (", …" if len(cells) > 4 else "")
+    return (
+        f"the first row must be the header: {fmt.header} (columns separated by commas, semicolons or tabs). "
+        f"It holds {preview}, which names none of these columns: add the header row above the data, "
+        "or correct the column names and the separator"
+    )
 
 
 def _check_header(file: str, header: list[str], fmt: CsvFormat) -> list[str]:
-    columns = [cell.strip().lower() for cell in header]
+    columns = [_header_name(cell) for cell in header]
     known = set(fmt.columns)
     missing = [col for col in fmt.columns if col in fmt.required and col not in columns]
     unknown = [col for col in columns if col not in known]

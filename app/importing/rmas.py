@@ -6,18 +6,30 @@ agree. Lines that are in the database but not in the file are kept: a received u
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.db.models import Product, Rma, RmaLine, utcnow
 from app.db.uow import Database
 from app.domain.vocab import CLAIMED_REASONS
 from app.errors import ImportRowError
-from app.importing.csv_reader import CsvFormat, CsvRow, ImportReport, RowErrors, chunks, read_csv
+from app.importing.csv_reader import (
+    CsvFormat,
+    CsvRow,
+    ImportReport,
+    RowErrors,
+    changed,
+    chunks,
+    parse_rows,
+    read_csv,
+)
 
 RMA_FORMAT = CsvFormat(
     columns=(
@@ -48,8 +60,19 @@ class _Line:
     header: dict[str, Any]  # Rma attributes given by this row
     fields: dict[str, Any]  # RmaLine attributes given by this row
 
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.rma_number, self.line_no)
 
-def _parse(row: CsvRow) -> _Line:
+
+def _parse(row: CsvRow, rma_pattern: re.Pattern[str]) -> _Line:
+    number = row.code("rma_number", max_len=40)
+    if not rma_pattern.match(number):
+        raise row.error(
+            "rma_number",
+            f"rma_number '{number}' can never be scanned: a station reads a scan as an RMA only when it "
+            f"matches rma_pattern {rma_pattern.pattern}: correct the number, or the stations' rma_pattern first",
+        )
     header: dict[str, Any] = {}
     if row.has("order_number"):
         header["order_number"] = row.text("order_number", max_len=40)
@@ -59,132 +82,142 @@ def _parse(row: CsvRow) -> _Line:
         header["order_date"] = row.iso_date("order_date")
     if row.has("return_window_days"):
         header["return_window_days"] = row.integer("return_window_days", default=30, minimum=0, maximum=3650)
+    line_no = row.required_integer("line_no", minimum=1, maximum=9999)
     fields: dict[str, Any] = {"sku": row.code("sku", max_len=64)}
     if row.has("qty"):
         fields["qty"] = row.integer("qty", default=1, minimum=1, maximum=100_000)
+    # Compared with what is scanned (GS1 serial AI 21, lot AI 10): codes, so no spaces or hidden characters.
     if row.has("expected_serial"):
-        fields["expected_serial"] = row.optional_text("expected_serial", max_len=64)
-    if row.has("expected_lot"):  # compared with a GS1 lot (AI 10) at intake
-        fields["expected_lot"] = row.optional_text("expected_lot", max_len=40)
+        fields["expected_serial"] = row.optional_code("expected_serial", max_len=64)
+    if row.has("expected_lot"):
+        fields["expected_lot"] = row.optional_code("expected_lot", max_len=40)
     if row.has("claimed_reason"):
         fields["claimed_reason"] = row.choice("claimed_reason", CLAIMED_REASONS, required=False)
-    return _Line(
-        row,
-        row.code("rma_number", max_len=40),
-        row.required_integer("line_no", minimum=1, maximum=9999),
-        header,
-        fields,
+    return _Line(row, number, line_no, header, fields)
+
+
+def import_rmas(
+    db: Database, path: Path, *, skip_bad: bool = False, rma_pattern: str = Settings.rma_pattern
+) -> ImportReport:
+    """Insert new RMA lines, update changed ones, leave equal ones alone. Counts are of lines (rows).
+
+    A line whose RMA columns changed counts as updated. Every sku must already be in the catalog, and every
+    RMA number must match `rma_pattern` (the stations' setting), or no station could ever scan it.
+    """
+    csv_file = read_csv(path, RMA_FORMAT)
+    pattern = re.compile(rma_pattern)
+    lines, errors = parse_rows(
+        csv_file, lambda row: _parse(row, pattern), lambda line: line.key, _duplicate_line, _SameRmaColumns()
+    )
+    with db.unit_of_work() as uow:
+        _drop_unknown_skus(uow.session, lines, errors)
+        skipped = errors.finish(skip_bad)
+        now = utcnow()
+        rmas = _write_rmas(uow.session, lines, now)
+        inserted, updated, unchanged = _write_lines(uow.session, lines, rmas, now)
+    return csv_file.report(inserted, updated, unchanged, skipped)
+
+
+def _duplicate_line(line: _Line, first: _Line) -> ImportRowError:
+    return line.csv.error(
+        "line_no",
+        f"line {line.line_no} of {line.rma_number} is also on row {first.csv.row}: "
+        "number the lines of an RMA 1, 2, 3 …",
     )
 
 
-def import_rmas(db: Database, path: Path, *, skip_bad: bool = False) -> ImportReport:
-    """Insert new RMA lines, update changed ones, leave equal ones alone. Counts are of lines (rows).
+class _SameRmaColumns:
+    """Refuses a line whose RMA columns differ from those on the first good line of the same RMA."""
 
-    A line whose RMA columns changed counts as updated. Every sku must already be in the catalog.
-    """
-    errors = RowErrors()
-    lines: dict[tuple[str, int], _Line] = {}
-    first_of_rma: dict[str, _Line] = {}
-    for csv_row in read_csv(path, RMA_FORMAT):
-        try:
-            line = _parse(csv_row)
-            _check_against_file(line, lines, first_of_rma)
-        except ImportRowError as exc:
-            errors.add(exc)
-            continue
-        lines[(line.rma_number, line.line_no)] = line
-        first_of_rma.setdefault(line.rma_number, line)
+    def __init__(self) -> None:
+        self.first: dict[str, _Line] = {}
 
-    with db.unit_of_work() as uow:
-        session = uow.session
-        known_skus = _existing_skus(session, sorted({line.fields["sku"] for line in lines.values()}))
-        for key, line in list(lines.items()):
-            if line.fields["sku"] not in known_skus:
-                errors.add(
-                    line.csv.error(
-                        "sku",
-                        f"sku '{line.fields['sku']}' is not in the catalog: import the catalog first "
-                        "or correct the sku",
-                    )
+    def __call__(self, line: _Line) -> None:
+        first = self.first.setdefault(line.rma_number, line)
+        row = line.csv
+        for column in _RMA_FIELDS:
+            if column in line.header and line.header[column] != first.header[column]:
+                raise row.error(
+                    column,
+                    f"{column} '{row.raw(column)}' differs from row {first.csv.row} "
+                    f"('{first.csv.raw(column)}') of the same RMA {line.rma_number}: "
+                    "the RMA columns must be the same on all its lines",
                 )
-                del lines[key]
-        skipped = errors.finish(skip_bad)
 
-        # The RMA columns of an RMA come from its first good row (the others agree with it).
-        headers: dict[str, dict[str, Any]] = {}
-        for line in lines.values():
-            headers.setdefault(line.rma_number, line.header)
-        rmas = _load_rmas(session, list(headers))
-        now = utcnow()
-        new_rmas = [
-            {"rma_number": number, **header, "updated_at": now}
-            for number, header in headers.items()
-            if number not in rmas
-        ]
-        changed_rmas = {
-            number
-            for number, header in headers.items()
-            if number in rmas and any(rmas[number][k] != v for k, v in header.items())
-        }
-        if changed_rmas:
-            session.execute(
-                update(Rma), [{"id": rmas[n]["id"], **headers[n], "updated_at": now} for n in changed_rmas]
+
+def _drop_unknown_skus(session: Session, lines: dict[tuple[str, int], _Line], errors: RowErrors) -> None:
+    known_skus = _existing_skus(session, sorted({line.fields["sku"] for line in lines.values()}))
+    for key, line in list(lines.items()):
+        if line.fields["sku"] not in known_skus:
+            errors.add(
+                line.csv.error(
+                    "sku",
+                    f"sku '{line.fields['sku']}' is not in the catalog: import the catalog first "
+                    "or correct the sku",
+                )
             )
-        if new_rmas:
-            session.execute(insert(Rma), new_rmas)
-            rmas.update(_load_rmas(session, [r["rma_number"] for r in new_rmas]))
-
-        old_lines = _load_lines(session, [rmas[number]["id"] for number in headers])
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        unchanged = 0
-        lines_changed: set[str] = set()  # RMAs that got a new or changed line
-        for (number, line_no), line in lines.items():
-            rma_id = rmas[number]["id"]
-            old = old_lines.get((rma_id, line_no))
-            if old is None:
-                inserts.append({"rma_id": rma_id, "line_no": line_no, **line.fields})
-                lines_changed.add(number)
-            elif any(old[k] != v for k, v in line.fields.items()):
-                updates.append({"id": old["id"], **line.fields})
-                lines_changed.add(number)
-            elif number in changed_rmas:
-                updates.append({"id": old["id"], **line.fields})  # counted as updated: its RMA changed
-            else:
-                unchanged += 1
-        if inserts:
-            session.execute(insert(RmaLine), inserts)
-        if updates:
-            session.execute(update(RmaLine), updates)
-        # A new or changed line is a change of its RMA too (sync and "recently changed" go by rma.updated_at).
-        stamp = lines_changed - changed_rmas - {r["rma_number"] for r in new_rmas}
-        if stamp:
-            session.execute(update(Rma), [{"id": rmas[n]["id"], "updated_at": now} for n in stamp])
-    return ImportReport(path.name, len(inserts), len(updates), unchanged, skipped)
+            del lines[key]
 
 
-def _check_against_file(
-    line: _Line, lines: dict[tuple[str, int], _Line], first_of_rma: dict[str, _Line]
-) -> None:
-    row = line.csv
-    dup = lines.get((line.rma_number, line.line_no))
-    if dup is not None:
-        raise row.error(
-            "line_no",
-            f"line {line.line_no} of {line.rma_number} is also on row {dup.csv.row}: "
-            "number the lines of an RMA 1, 2, 3 …",
+@dataclass
+class _Rmas:
+    """The file's RMAs as stored (id and RMA columns, by number), and which ones this import inserted or changed."""
+
+    by_number: dict[str, dict[str, Any]]
+    new: set[str]
+    changed: set[str]
+
+
+def _write_rmas(session: Session, lines: dict[tuple[str, int], _Line], now: datetime) -> _Rmas:
+    # The RMA columns of an RMA come from its first good row (the others agree with it).
+    headers: dict[str, dict[str, Any]] = {}
+    for line in lines.values():
+        headers.setdefault(line.rma_number, line.header)
+    rmas = _load_rmas(session, list(headers))
+    new = [number for number in headers if number not in rmas]
+    changed_rmas = {number for number, header in headers.items() if number in rmas and changed(rmas[number], header)}
+    if changed_rmas:
+        session.execute(
+            update(Rma), [{"id": rmas[n]["id"], **headers[n], "updated_at": now} for n in changed_rmas]
         )
-    first = first_of_rma.get(line.rma_number)
-    if first is None:
-        return
-    for column in _RMA_FIELDS:
-        if column in line.header and line.header[column] != first.header[column]:
-            raise row.error(
-                column,
-                f"{column} '{row.raw(column)}' differs from row {first.csv.row} "
-                f"('{first.csv.raw(column)}') of the same RMA {line.rma_number}: "
-                "the RMA columns must be the same on all its lines",
-            )
+    if new:
+        session.execute(insert(Rma), [{"rma_number": n, **headers[n], "updated_at": now} for n in new])
+        rmas.update(_load_rmas(session, new))
+    return _Rmas(rmas, set(new), changed_rmas)
+
+
+def _write_lines(
+    session: Session, lines: dict[tuple[str, int], _Line], rmas: _Rmas, now: datetime
+) -> tuple[int, int, int]:
+    """Insert and update the lines; return the counts (inserted, updated, unchanged)."""
+    old_lines = _load_lines(session, [rmas.by_number[number]["id"] for number in {n for n, _ in lines}])
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    unchanged = 0
+    lines_changed: set[str] = set()  # RMAs that got a new or changed line
+    for (number, line_no), line in lines.items():
+        rma_id = rmas.by_number[number]["id"]
+        old = old_lines.get((rma_id, line_no))
+        if old is None:
+            inserts.append({"rma_id": rma_id, "line_no": line_no, **line.fields})
+            lines_changed.add(number)
+            continue
+        line_changed = changed(old, line.fields)
+        if line_changed:
+            lines_changed.add(number)
+        if line_changed or number in rmas.changed:  # a changed RMA counts its lines as updated
+            updates.append({"id": old["id"], **line.fields})
+        else:
+            unchanged += 1
+    if inserts:
+        session.execute(insert(RmaLine), inserts)
+    if updates:
+        session.execute(update(RmaLine), updates)
+    # A new or changed line is a change of its RMA too (sync and "recently changed" go by rma.updated_at).
+    stamp = lines_changed - rmas.changed - rmas.new
+    if stamp:
+        session.execute(update(Rma), [{"id": rmas.by_number[n]["id"], "updated_at": now} for n in stamp])
+    return len(inserts), len(updates), unchanged
 
 
 def _existing_skus(session: Session, skus: list[str]) -> set[str]:

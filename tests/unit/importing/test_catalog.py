@@ -124,7 +124,7 @@ BAD_ROWS = [
     ({"gtin": "12345"}, "gtin", "not a GTIN"),
     ({"category": "toys"}, "category", "use one of electronics, apparel, small_appliances, general"),
     ({"unit_value": "-5.00"}, "unit_value", "negative"),
-    ({"unit_value": "12,99"}, "unit_value", "e.g. 1299.99"),
+    ({"unit_value": "1.299,00"}, "unit_value", "e.g. 1299.99"),  # a thousands mark
     ({"unit_value": "$12"}, "unit_value", "without currency sign"),
     ({"unit_value": "1.999"}, "unit_value", "at most two decimals"),
     ({"unit_value": ""}, "unit_value", "is empty"),

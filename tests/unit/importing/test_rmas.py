@@ -91,7 +91,12 @@ def test_good_import(catalog: Database, write_csv: WriteCsv) -> None:
             "use one of changed_mind, wrong_size",
         ),
         (rma_row(line_no=2, order_date="25/10/2026"), "order_date", "form YYYY-MM-DD"),
-        (rma_row(line_no=2, order_date="2026-02-30"), "order_date", "form YYYY-MM-DD"),
+        (
+            rma_row(line_no=2, order_date="2026-02-30"),
+            "order_date",
+            "2026-02-30 is not a real date (February 2026 has 28 days)",
+        ),
+        (rma_row(line_no=2, order_date="2026-13-01"), "order_date", "(there is no month 13)"),
         (rma_row(line_no=2, order_number="SO-9"), "order_number", "differs from row 2"),
         (rma_row(line_no=1, sku="JK-1"), "line_no", "line 1 of RMA100001 is also on row 2"),
         (rma_row(line_no="", sku="JK-1"), "line_no", "line_no is empty"),
