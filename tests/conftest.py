@@ -1,8 +1,13 @@
-"""Shared fixtures: a real SQLite file per test, migrated, with the demo master data."""
+"""Shared fixtures: a real SQLite file per test, migrated, with the demo master data.
+
+Migrating and importing the demo cost 0.3-1.5 s a test, so both are done once per pytest run into template
+files and each test gets a private copy of the one it needs (made with SQLite's backup API, milliseconds).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +21,7 @@ from app.printing.setup import print_setup
 from app.services.context import FixedClock, StationContext
 from app.services.desk import Desk
 from app.services.views import OperatorView
+from tests.helpers import copy_sqlite
 
 # The demo data's order dates are relative to this day (docs/csv-formats.md).
 DEMO_TODAY = date(2026, 11, 20)
@@ -26,17 +32,73 @@ def configuration() -> Configuration:
     return load_configuration()
 
 
+class DatabaseTemplates:
+    """The migrated SQLite files every test starts from, each built on first use and then only copied."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._empty: Path | None = None
+        self._demo: Path | None = None
+
+    @property
+    def empty(self) -> Path:
+        """Migrated to head, no rows."""
+        if self._empty is None:
+            self._empty = self._build("empty.db", migrate.upgrade)
+        return self._empty
+
+    @property
+    def demo(self) -> Path:
+        """Migrated to head, with the demo master data (catalog, RMAs, operators)."""
+        if self._demo is None:
+            self._demo = self._build("demo.db", load_demo_master_data, start=self.empty)
+        return self._demo
+
+    def _build(self, name: str, step: Callable[[Database], object], start: Path | None = None) -> Path:
+        path = self.folder / name
+        if start is not None:
+            copy_sqlite(start, path)
+        db = Database(f"sqlite:///{path}")
+        try:
+            step(db)
+        finally:
+            db.dispose()
+        return path
+
+
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTemplates:
+    return DatabaseTemplates(tmp_path_factory.mktemp("db-templates"))
+
+
+@dataclass(frozen=True)
+class _StationFile:
+    path: Path
+    has_demo: bool
+
+
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'station.db'}")
-    migrate.upgrade(db)
+def _station_file(request: pytest.FixtureRequest, tmp_path: Path, db_templates: DatabaseTemplates) -> _StationFile:
+    # A test that uses `db` (directly or through `desk`...) starts from the demo template: same rows as
+    # migrating and importing here, without the cost. Decided from the test's fixture closure.
+    has_demo = "db" in request.fixturenames
+    path = copy_sqlite(db_templates.demo if has_demo else db_templates.empty, tmp_path / "station.db")
+    return _StationFile(path, has_demo)
+
+
+@pytest.fixture
+def empty_db(_station_file: _StationFile) -> Iterator[Database]:
+    """This test's own SQLite file (tmp_path/station.db), migrated; `db` fills it with the demo data."""
+    db = Database(f"sqlite:///{_station_file.path}")
     yield db
     db.dispose()
 
 
 @pytest.fixture
-def db(empty_db: Database) -> Database:
-    load_demo_master_data(empty_db)
+def db(empty_db: Database, _station_file: _StationFile) -> Database:
+    """`empty_db` with the demo master data loaded (the same Database object and file)."""
+    if not _station_file.has_demo:  # only when `db` was asked for late (request.getfixturevalue)
+        load_demo_master_data(empty_db)
     return empty_db
 
 

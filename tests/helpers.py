@@ -1,6 +1,10 @@
-"""Test helpers that find realistic demo records and drive a checklist to the end."""
+"""Test helpers that find realistic demo records, drive a checklist to the end and copy SQLite files."""
 
 from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -66,3 +70,10 @@ def answer_all(desk: Desk, item: ItemView, pick: int = 1) -> ItemView:
             raw = str(question.options[min(pick, len(question.options)) - 1].key)
         item = desk.answer(item.id, question.id, raw)
     return item
+
+
+def copy_sqlite(source: Path, target: Path) -> Path:
+    """A consistent copy of a SQLite file, pages still in its WAL included (the backup API, not a file copy)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return target
