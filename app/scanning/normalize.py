@@ -37,7 +37,7 @@ def plain_characters(text: str) -> str:
     no-break spaces, NULs, or digits of another script (an IME's fullwidth `１２３`, Arabic-Indic `١٢٣`). The
     parser must see the code the label carries, so: NFKC (fullwidth letters and digits become ASCII, every
     kind of space a plain space), any decimal digit becomes its ASCII digit, control and format characters
-    (Cc, Cf) are dropped except GS, and surrounding spaces are stripped.
+    and line separators (Cc, Cf, Zl, Zp) are dropped except GS, and surrounding spaces are stripped.
     """
     if text.isascii():  # the scanner's case: only controls to drop, fast
         return text.translate(_ASCII_CONTROLS).strip(" ")
@@ -48,11 +48,11 @@ def _plain(char: str) -> str:
     if char == GS or (char.isascii() and char.isprintable()):
         return char
     category = unicodedata.category(char)
-    if category in ("Cc", "Cf"):
+    if category in ("Cc", "Cf", "Zl", "Zp"):
         return ""
     if category == "Nd":
         return str(unicodedata.decimal(char))
-    return " " if category in ("Zs", "Zl", "Zp") else char
+    return " " if category == "Zs" else char
 
 
 def visible(text: str) -> str:
