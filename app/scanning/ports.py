@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.errors import ConfigError
@@ -75,38 +76,55 @@ def parse_specs(text: str) -> list[SerialSpec]:
 def parse_spec(text: str) -> SerialSpec:
     where = f"serial_scanners: '{text}'"
     port, *options = [p.strip() for p in text.split(",")]
-    usb = _USB.match(port)
-    values: dict[str, object] = {}
-    if usb:
-        values.update(vid=int(usb.group(1), 16), pid=int(usb.group(2), 16), serial_number=usb.group(3))
-    elif port.lower().startswith("usb:"):
-        raise ConfigError(f"{where}: write USB ids as usb:VID:PID[:SERIAL] in hex, e.g. usb:0c2e:0b61 "
-                          "(`returns-desk scanners` lists them).")
-    elif port:
-        values["path"] = port
-    else:
-        raise ConfigError(f"{where}: say which port, e.g. usb:0c2e:0b61 or /dev/serial/by-id/… or COM3.")
+    values = _port_values(port, where)
     for option in options:
         key, _, value = option.partition("=")
-        key, value = key.strip().lower(), value.strip()
-        if key == "baud" and value.isdigit() and 300 <= int(value) <= 4_000_000:
-            values["baud"] = int(value)
-        elif key == "parity" and value.upper() in ("N", "E", "O", "M", "S"):
-            values["parity"] = value.upper()
-        elif key == "bits" and value in ("7", "8"):
-            values["bits"] = int(value)
-        elif key == "stop" and value in ("1", "2"):
-            values["stop"] = int(value)
-        elif key == "term" and value.upper() in TERMINATORS:
-            values["terminator"] = value.upper()
-        elif key == "name" and value:
-            values["name"] = value[:30]
-        else:
+        read = _OPTIONS.get(key.strip().lower())
+        parsed = read(value.strip()) if read is not None else None
+        if parsed is None:
             raise ConfigError(
                 f"{where}: '{option}' is not understood. Use baud=9600, parity=N|E|O, bits=7|8, stop=1|2, "
                 f"term={'|'.join(TERMINATORS)}, name=…"
             )
+        values.update(parsed)
     return SerialSpec(**values)  # type: ignore[arg-type]
+
+
+def _port_values(port: str, where: str) -> dict[str, object]:
+    usb = _USB.match(port)
+    if usb:
+        return {"vid": int(usb.group(1), 16), "pid": int(usb.group(2), 16), "serial_number": usb.group(3)}
+    if port.lower().startswith("usb:"):
+        raise ConfigError(f"{where}: write USB ids as usb:VID:PID[:SERIAL] in hex, e.g. usb:0c2e:0b61 "
+                          "(`returns-desk scanners` lists them).")
+    if not port:
+        raise ConfigError(f"{where}: say which port, e.g. usb:0c2e:0b61 or /dev/serial/by-id/… or COM3.")
+    return {"path": port}
+
+
+def _choice(field: str, allowed: tuple[str, ...], convert: type = str) -> Callable[[str], dict[str, object] | None]:
+    def read(value: str) -> dict[str, object] | None:
+        return {field: convert(value.upper())} if value.upper() in allowed else None
+    return read
+
+
+def _baud(value: str) -> dict[str, object] | None:
+    return {"baud": int(value)} if value.isdigit() and 300 <= int(value) <= 4_000_000 else None
+
+
+def _name(value: str) -> dict[str, object] | None:
+    return {"name": value[:30]} if value else None
+
+
+# Each option: its value as SerialSpec fields, or None when the value is not allowed.
+_OPTIONS: dict[str, Callable[[str], dict[str, object] | None]] = {
+    "baud": _baud,
+    "parity": _choice("parity", ("N", "E", "O", "M", "S")),
+    "bits": _choice("bits", ("7", "8"), int),
+    "stop": _choice("stop", ("1", "2"), int),
+    "term": _choice("terminator", tuple(TERMINATORS)),
+    "name": _name,
+}
 
 
 def list_ports() -> list[PortInfo]:
