@@ -1,45 +1,135 @@
 """The outbox writer: every change worth pushing writes an outbox row in the same local transaction.
 
-One SQLAlchemy `after_flush` hook sees every ORM write of the station's services (finalize, void, overrides,
-audit events, print jobs, totes), so no service has to remember to call it, and the outbox row commits or
-rolls back with the change itself. Drafts are not pushed: only final and voided records are.
+The outbox belongs to the station's database, not to one `Database` object: `enable_outbox(db)` marks the
+database (its URL), and every session on it, from any `Database` opened on that URL before or after (the
+window's DB thread, the print thread, the CLI), writes outbox rows. Two hooks on the Session class see every
+write path:
+- `after_flush`: every ORM object write (finalize, void, overrides, audit events, print jobs, totes);
+- `do_orm_execute`: bulk `UPDATE`s through a session (`session.execute(update(PrintJob)...)`): the rows they
+  match are found first, updated, read back and written to the outbox like a flushed object.
+Bulk `INSERT`/`DELETE` on a pushed table, and deleting a pushed record, are refused on a station database:
+the central database could not follow them (a record is voided, never deleted). Only sync itself
+(APPLYING_SYNC, or its Core statements on a connection) writes those tables without the outbox.
+So no service has to remember the outbox, and the outbox row commits or rolls back with the change itself.
+Drafts are not pushed: only final and voided records are.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event, insert, inspect, select, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import Result, Table, event, insert, inspect, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from app.db.models import AuditEvent, Container, OutboxEntry, PrintJob, ReturnItem
 from app.db.uow import Database
+from app.domain.status import PUSHED_ITEM_STATUSES
+from app.errors import InvalidState
 from app.sync.codec import to_json
 
 # Set on a session (session.info) while sync itself writes, so applying central data is not pushed back.
 APPLYING_SYNC = "returns_desk_applying_sync"
 WRITTEN = "returns_desk_outbox_written"
-PUSHED_STATUSES = frozenset({"final", "voided"})
+PUSHED_STATUSES = PUSHED_ITEM_STATUSES
 OUTBOX: Table = OutboxEntry.__table__  # type: ignore[assignment]
+# The tables whose rows go up, in push order: items and print jobs refer to totes by code centrally.
+PUSH_ORDER: dict[type, int] = {Container: 0, ReturnItem: 1, PrintJob: 2, AuditEvent: 3}
+PUSHED_TABLES: dict[Table, type] = {model.__table__: model for model in PUSH_ORDER}  # type: ignore[attr-defined]
+
+_station_databases: set[str] = set()  # keys of the databases whose changes go to their outbox
 
 
 def enable_outbox(db: Database) -> None:
-    """Station mode: from now on every session of `db` writes outbox rows with its changes."""
-    if not event.contains(db.sessions, "after_flush", _write_outbox):
-        event.listen(db.sessions, "after_flush", _write_outbox)
+    """Station mode: from now on every session on `db`'s database writes outbox rows with its changes."""
+    _station_databases.add(_database_key(db.url))
+    for name, hook in (("before_flush", _refuse_deletes), ("after_flush", _write_outbox),
+                       ("do_orm_execute", _bulk_statement)):
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
+def outbox_enabled(db: Database) -> bool:
+    return _database_key(db.url) in _station_databases
+
+
+@cache
+def _database_key(url: str) -> str:
+    """The same SQLite file under any spelling of its URL (relative path, symlink) is one database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return f"sqlite:{Path(parsed.database).resolve()}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _is_station_session(session: Session) -> bool:
+    if session.info.get(APPLYING_SYNC) or not _station_databases:
+        return False
+    url = session.get_bind().engine.url
+    return _database_key(url.render_as_string(hide_password=True)) in _station_databases
+
+
+def _refuse_deletes(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    if not session.deleted or not _is_station_session(session):
+        return
+    for obj in session.deleted:
+        if type(obj) in PUSH_ORDER and (not isinstance(obj, ReturnItem) or obj.status in PUSHED_STATUSES):
+            raise InvalidState(f"A {inspect(obj).mapper.local_table.name} record is never deleted: the central "
+                               "database keeps it. Void the item instead.")
 
 
 def _write_outbox(session: Session, _flush: UOWTransaction) -> None:
-    if session.info.get(APPLYING_SYNC):
+    if not _is_station_session(session):
         return
     changed = [obj for obj in session.new] + [obj for obj in session.dirty if session.is_modified(obj)]
+    _write_entries(session, changed)
+
+
+def _bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
+    """A bulk write through a session on a pushed table: UPDATEs are captured, INSERT/DELETE refused."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return None
+    table = getattr(state.statement, "table", None)
+    model = PUSHED_TABLES.get(table) if isinstance(table, Table) else None
+    if model is None or not _is_station_session(state.session):
+        return None
+    if not state.is_update:
+        raise InvalidState(f"A bulk {'INSERT' if state.is_insert else 'DELETE'} on {table} would not reach the "
+                           "central database: add the objects to the session (records are voided, never deleted).")
+    keys = _matched_keys(state, model)
+    result = state.invoke_statement()
+    _write_entries(state.session, _reloaded(state.session, model, keys))
+    return result
+
+
+def _matched_keys(state: ORMExecuteState, model: type) -> list[Any]:
+    primary_key = inspect(model).primary_key[0]
+    parameters = state.parameters
+    if isinstance(parameters, Sequence) and not isinstance(parameters, dict):  # bulk UPDATE by primary key
+        return [p[primary_key.key] for p in parameters]
+    where = state.statement.whereclause  # type: ignore[attr-defined]
+    query = select(primary_key) if where is None else select(primary_key).where(where)
+    return list(state.session.scalars(query))
+
+
+def _reloaded(session: Session, model: type, keys: list[Any]) -> list[Any]:
+    if not keys:
+        return []
+    primary_key = inspect(model).primary_key[0]
+    return list(session.scalars(select(model).where(primary_key.in_(keys))
+                                .execution_options(populate_existing=True)))
+
+
+def _write_entries(session: Session, changed: Iterable[object]) -> None:
     now = datetime.now(UTC)
     connection = session.connection()
     # One transaction may flush the same record several times: it stays one change, with the last values.
     written = _written_in_transaction(session)
-    # Containers first: items and print jobs refer to them by code on the central side.
     for obj in sorted(changed, key=_push_order):
         entry = _entry_for(session, obj)
         if entry is None:
@@ -65,9 +155,6 @@ def _written_in_transaction(session: Session) -> dict[tuple[str, str], tuple[int
         holder = session.info[WRITTEN] = (transaction, {})
     written: dict[tuple[str, str], tuple[int, int | None]] = holder[1]
     return written
-
-
-PUSH_ORDER: dict[type, int] = {Container: 0, ReturnItem: 1, PrintJob: 2, AuditEvent: 3}
 
 
 def _push_order(obj: object) -> int:
