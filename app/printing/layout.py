@@ -286,28 +286,30 @@ def _slip_head(pen: _Pen, doc: SlipDoc) -> None:
         pen.lines(f"Customer said: {doc.claimed}", d(SMALL), 2)
 
 
-def reason_lines(reasons: tuple[str, ...], size: int, width: int) -> list[tuple[str, int]]:
-    """Every reason in full as (line, indent) pairs: a bullet, and the reason's further lines indented under
-    its first word."""
+Lines = list[tuple[str, int]]  # (text, indent in dots)
+
+
+def reason_lines(reasons: tuple[str, ...], size: int, width: int) -> list[Lines]:
+    """Every reason in full, as one group of lines each: a bullet, and the reason's further lines indented
+    under its first word."""
     bullet = "• "
     indent = round(text_width(bullet, size) + 0.5)
-    out: list[tuple[str, int]] = []
+    out: list[Lines] = []
     for reason in reasons:
         parts = wrap(reason, size, width - indent) or [""]
-        out.append((bullet + parts[0], 0))
-        out.extend((part, indent) for part in parts[1:])
+        out.append([(bullet + parts[0], 0)] + [(part, indent) for part in parts[1:]])
     return out
 
 
-def _reason_size(reasons: tuple[str, ...], grid: _SlipGrid, room: int) -> tuple[int, list[tuple[str, int]]]:
+def _reason_size(reasons: tuple[str, ...], grid: _SlipGrid, room: int) -> tuple[int, list[Lines]]:
     """The biggest reason text size at which every reason fits in `room` dots; else the smallest, and the
-    lines that do not fit continue on the next page."""
-    size, lines = 0, []
+    reasons that do not fit continue on the next page."""
+    size, groups = 0, []
     for size in (grid.d(s) for s in REASON_SIZES):
-        lines = reason_lines(reasons, size, grid.inner)
-        if len(lines) * step(size, REASON_GAP) <= room:
+        groups = reason_lines(reasons, size, grid.inner)
+        if sum(map(len, groups)) * step(size, REASON_GAP) <= room:
             break
-    return size, lines
+    return size, groups
 
 
 def _continuation(grid: _SlipGrid, doc: SlipDoc) -> _Pen:
@@ -316,6 +318,12 @@ def _continuation(grid: _SlipGrid, doc: SlipDoc) -> _Pen:
     pen.rule()
     pen.fresh = True
     return pen
+
+
+def _make_room(pens: list[_Pen], doc: SlipDoc, size: int, count: int) -> None:
+    """A continuation page when `count` lines do not fit on the current one (unless it is a new one)."""
+    if not pens[-1].room(size, REASON_GAP, count) and not pens[-1].fresh:
+        pens.append(_continuation(pens[-1].grid, doc))
 
 
 def _checklist(pen: _Pen, entries: tuple[str, ...]) -> None:
@@ -329,7 +337,7 @@ def _checklist(pen: _Pen, entries: tuple[str, ...]) -> None:
         if not pen.room(size, CHECKLIST_GAP, 1 if i == len(entries) - 1 else 2):
             pen.line(f"… and {len(entries) - i} more", size, gap=CHECKLIST_GAP)
             return
-        pen.line("  " + entry, size, gap=CHECKLIST_GAP)
+        pen.line(entry, size, gap=CHECKLIST_GAP, indent=pen.grid.d(20))
 
 
 def _slip_foot(pen: _Pen, doc: SlipDoc, number: int, total: int) -> Page:
@@ -337,13 +345,17 @@ def _slip_foot(pen: _Pen, doc: SlipDoc, number: int, total: int) -> Page:
     g = pen.grid
     small, bar_h = g.d(SMALL), g.d(BAR_H)
     pen.y = g.footer_y
-    page_no = f" · page {number} of {total}" if total > 1 else ""
-    pen.line(f"{doc.operator} · {doc.finished_at} · station {doc.station}{page_no}", small)
+    pen.line(f"{doc.operator} · {doc.finished_at} · station {doc.station}", small)
     symbol = code128(doc.lpn)
     module = module_dots(symbol, g.stock.width)
     bar_x = max(0, g.margin - QUIET_MODULES * module)
     pen.elements.append(Bars(bar_x, pen.y, bar_h, symbol, module))
-    pen.elements.append(Text(bar_x + QUIET_MODULES * module, pen.y + bar_h + g.d(8), small, symbol.text, True))
+    under = pen.y + bar_h + g.d(8)
+    pen.elements.append(Text(bar_x + QUIET_MODULES * module, under, small, symbol.text, True))
+    if total > 1:  # right-aligned beside the barcode's text
+        page_no = f"page {number} of {total}"
+        right = g.margin + g.inner - round(text_width(page_no, small, True) + 0.5)
+        pen.elements.append(Text(right, under, small, page_no, True))
     return Page(g.stock, tuple(pen.elements))
 
 
@@ -353,11 +365,12 @@ def slip_pages(doc: SlipDoc, stock: Stock) -> tuple[Page, ...]:
     grid = _SlipGrid.of(stock)
     pens = [_Pen(grid)]
     _slip_head(pens[0], doc)
-    size, lines = _reason_size(doc.reasons, grid, grid.bottom - pens[0].y)
-    for text, indent in lines:
-        if not pens[-1].room(size, REASON_GAP) and not pens[-1].fresh:
-            pens.append(_continuation(grid, doc))
-        pens[-1].line(text, size, gap=REASON_GAP, indent=indent)
+    size, groups = _reason_size(doc.reasons, grid, grid.bottom - pens[0].y)
+    for group in groups:
+        _make_room(pens, doc, size, len(group))  # a reason is not split over two pages when it fits on one
+        for text, indent in group:
+            _make_room(pens, doc, size, 1)
+            pens[-1].line(text, size, gap=REASON_GAP, indent=indent)
     _checklist(pens[-1], doc.checklist)
     return tuple(_slip_foot(pen, doc, i, len(pens)) for i, pen in enumerate(pens, start=1))
 

@@ -5,6 +5,7 @@ script prints on any printer or viewer."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
@@ -24,13 +25,19 @@ _FILL, _FILL_STROKE = 0, 2  # PDF text render modes
 def render_pdf(*pages: Page) -> bytes:
     """One PDF page per layout page, each the size of its stock."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, invariant=True, pageCompression=0)
+    canvas = _canvas(buffer, invariant=True, pageCompression=0)
     canvas.setTitle("Returns Desk")
     for page in pages:
         _draw_page(canvas, page)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _canvas(*args: Any, **kwargs: Any) -> Canvas:
+    """A canvas whose initial font is a shipped one: otherwise reportlab lists Helvetica, not embedded."""
+    kwargs["initialFontName"] = kwargs.get("initialFontName") or pdf_font(REGULAR[0].file)
+    return Canvas(*args, **kwargs)
 
 
 def _draw_page(canvas: Canvas, page: Page) -> None:
@@ -97,7 +104,7 @@ def render_manifest_pdf(doc: ManifestDoc) -> bytes:
         ("ALIGN", (4, 0), (4, -1), "RIGHT"),
     ]))
     story.append(table)
-    pdf.build(story)
+    pdf.build(story, canvasmaker=_canvas)
     return buffer.getvalue()
 
 

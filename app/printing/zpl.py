@@ -42,7 +42,7 @@ def _font0_field(element: Text, stock: Stock) -> str:
     text = font0_text(element.text)
     if text != element.text:  # transliteration is often longer (无线 → WuXian): cut it to the layout's width
         limit = max(1, int((stock.width - 2 * element.x) / (element.height * _FONT0_WIDTH)))
-        text = text if len(text) <= limit else text[: limit - 1] + "..."
+        text = text if len(text) <= limit else text[: max(1, limit - 3)] + "..."
     return text
 
 
