@@ -82,3 +82,13 @@ class CentralUnavailable(DatabaseUnavailable):
 
 class SyncError(ReturnsDeskError):
     """The central database refused what a station sent or pulled; says what to fix."""
+
+
+class SyncRefused(SyncError):
+    """The central database refused this station's data or its user (a constraint, rights, password): IT fixes it;
+    the changes wait in the outbox."""
+
+
+class CentralSchemaMismatch(SyncError):
+    """The central schema and this station's version differ (a missing table or column, an unknown change kind):
+    upgrade the one that is behind."""
