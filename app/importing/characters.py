@@ -18,6 +18,8 @@ _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _NAMES = {
     "\x00": "NUL character",
     "\t": "tab",
+    "\n": "line feed",
+    "\r": "carriage return",
     "\x7f": "delete character",
     "\u00a0": "no-break space",
     "\u00ad": "soft hyphen",
@@ -81,7 +83,7 @@ def forbidden_problem(column: str, value: str, index: int, *, secret: bool = Fal
     ch = value[index]
     where = f"at character {index + 1}" if secret else f"'{shown(value)}'"
     if ch in _LINE_BREAKS:
-        return f"{column} {where} contains a line break ({char_name(ch)}): put the value on one line"
+        return f"{column} {where} contains a line break, the {char_name(ch)}: put the value on one line"
     if ch == REPLACEMENT:
         return (
             f"{column} {where} contains the {char_name(ch)}, left by a conversion from another encoding: "

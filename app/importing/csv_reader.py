@@ -183,6 +183,9 @@ class CsvRow:
             )
         if " " in value:
             raise self.error(column, f"{column} '{value}' contains a space: remove it")
+        digits = ascii_digits_problem(column, value)  # a scan folds them to 0-9, so they would never match
+        if digits:
+            raise self.error(column, digits)
         return value
 
     def _check_length(self, column: str, value: str, *, max_len: int, required: bool) -> None:
@@ -458,13 +461,27 @@ def _find_separator(first_line: str, fmt: CsvFormat) -> str | None:
 def _not_a_header(first_line: str, fmt: CsvFormat) -> str:
     if not first_line.strip(" ,;\t"):
         return f"the file has no header: the first row must be the header: {fmt.header}"
+    other = _other_separator(first_line, fmt)
+    if other is not None:
+        return (
+            f"the header's columns are separated by {other!r}, a separator this import does not read: "
+            "save the file as CSV with commas, semicolons or tabs between the columns"
+        )
     cells = max((next(csv.reader([first_line], delimiter=sep), []) for sep in SEPARATORS), key=len)
     preview = ", ".join(f"'{shown(cell.strip())[:30]}'" for cell in cells[:4]) + (", …" if len(cells) > 4 else "")
     return (
-        f"the first row must be the header: {fmt.header} (columns separated by commas, semicolons or tabs). "
-        f"It holds {preview}, which names none of these columns: add the header row above the data, "
+        f"the first row must be the header: {fmt.header} (columns separated by commas, semicolons or tabs), "
+        f"but it names none of these columns ({preview}): add the header row above the data, "
         "or correct the column names and the separator"
     )
+
+
+def _other_separator(first_line: str, fmt: CsvFormat) -> str | None:
+    """A character (| : space…) that splits the first line into known column names, if there is one."""
+    for ch in sorted({ch for ch in first_line if not (ch.isalnum() or ch in "_\"'")}):
+        if {_header_name(cell) for cell in first_line.split(ch)} & set(fmt.columns):
+            return ch
+    return None
 
 
 def _check_header(file: str, header: list[str], fmt: CsvFormat) -> list[str]:
