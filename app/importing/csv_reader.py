@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.domain.codes import GtinError, normalize_gtin
+from app.domain.codes import GtinError, canonical, normalize_gtin
 from app.errors import ImportRowError
 from app.importing.characters import (
     ascii_digits_problem,
@@ -187,6 +187,27 @@ class CsvRow:
         if digits:
             raise self.error(column, digits)
         return value
+
+    def station_code(self, column: str, *, max_len: int, pattern: re.Pattern[str], setting: str, kind: str) -> str:
+        """An identifier the stations recognise by `pattern` (their `setting`); one they never could is refused.
+
+        Judged as a station reads a scan (`canonical`): as written, or upper-cased.
+        """
+        value = self.code(column, max_len=max_len)
+        seen = canonical(value, pattern)
+        if seen == value:
+            return value
+        if seen is not None:
+            raise self.error(
+                column,
+                f"{column} '{value}' is read as '{seen}' when scanned, so a station would never find it: "
+                f"write it as {seen}",
+            )
+        raise self.error(
+            column,
+            f"{column} '{value}' can never be scanned: a station reads a scan as {kind} only when it matches "
+            f"{setting} {pattern.pattern}: correct the {column}, or the stations' {setting} setting first",
+        )
 
     def _check_length(self, column: str, value: str, *, max_len: int, required: bool) -> None:
         if required and not value:

@@ -39,13 +39,7 @@ class _Row:
 
 
 def _parse(row: CsvRow, badge_pattern: re.Pattern[str]) -> _Row:
-    badge = row.code("badge", max_len=40)
-    if not badge_pattern.match(badge):
-        raise row.error(
-            "badge",
-            f"badge '{badge}' can never sign in: a station reads a scan as a badge only when it matches "
-            f"badge_pattern {badge_pattern.pattern}: correct the badge, or the stations' badge_pattern first",
-        )
+    badge = row.station_code("badge", max_len=40, pattern=badge_pattern, setting="badge_pattern", kind="a badge")
     fields: dict[str, Any] = {
         "name": row.text("name", max_len=80, required=True),
         "role": row.choice("role", [role.value for role in Role]),

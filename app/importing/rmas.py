@@ -66,13 +66,9 @@ class _Line:
 
 
 def _parse(row: CsvRow, rma_pattern: re.Pattern[str]) -> _Line:
-    number = row.code("rma_number", max_len=40)
-    if not rma_pattern.match(number):
-        raise row.error(
-            "rma_number",
-            f"rma_number '{number}' can never be scanned: a station reads a scan as an RMA only when it "
-            f"matches rma_pattern {rma_pattern.pattern}: correct the number, or the stations' rma_pattern first",
-        )
+    number = row.station_code(
+        "rma_number", max_len=40, pattern=rma_pattern, setting="rma_pattern", kind="an RMA number"
+    )
     header: dict[str, Any] = {}
     if row.has("order_number"):
         header["order_number"] = row.text("order_number", max_len=40)

@@ -240,9 +240,10 @@ def test_a_row_with_too_many_values_is_skipped_with_skip_bad(idb: Database, tmp_
 @pytest.mark.parametrize(
     ("number", "words"),
     [
-        ("rma100002", "rma_number 'rma100002' can never be scanned"),
+        ("rma100002", "rma_number 'rma100002' is read as 'RMA100002' when scanned, so a station would never find it"),
+        ("R-100002", "rma_number 'R-100002' can never be scanned"),
         ("R-100002", "matches rma_pattern ^RMA\\d{6,}$"),
-        ("RMA12", "can never be scanned"),
+        ("RMA12", "correct the rma_number, or the stations' rma_pattern setting first"),
         ("RMA１００００２", "fullwidth digit one (U+FF11), not one of the digits 0-9"),
         ("RMA100\u200b002", "zero-width space (U+200B)"),
         ("RMA100002\u00a0X", "no-break space"),
@@ -311,7 +312,8 @@ OPERATOR_HEADER = ["badge", "name", "role", "pin"]
 @pytest.mark.parametrize(
     ("badge", "words"),
     [
-        ("b1001", "badge 'b1001' can never sign in"),
+        ("b1001", "badge 'b1001' is read as 'B1001' when scanned"),
+        ("B1", "badge 'B1' can never be scanned: a station reads a scan as a badge only when it matches"),
         ("EMP-7", "matches badge_pattern ^B\\d{4,}$"),
         ("B10\u200b01", "zero-width space"),
     ],
