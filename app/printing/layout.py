@@ -278,7 +278,7 @@ def _slip_head(pen: _Pen, doc: SlipDoc) -> None:
     if doc.tote:
         pen.line(f"Tote {doc.tote}", d(MID), bold=True)
     pen.rule()
-    pen.line(doc.product, d(MID), bold=True)
+    pen.lines(doc.product, d(MID), 2, bold=True)
     pen.line(f"SKU {doc.sku}" + (f" · RMA {doc.rma}" if doc.rma else ""), d(SMALL))
     pen.line(f"Grade {doc.grade}", d(MID), bold=True)
     pen.line(doc.disposition, d(MID), bold=True)

@@ -91,7 +91,7 @@ def test_longer_reasons_shrink_before_they_continue():
     pages = slip_pages(slip(long_reasons(2)), stock)
     assert len(pages) == 1
     bullets = [e for e in pages[0].elements if isinstance(e, Text) and e.text.startswith("• ")]
-    assert len(bullets) == 5 and bullets[0].height == REASON_SIZES[-1]
+    assert len(bullets) == 5 and REASON_SIZES[-1] <= bullets[0].height < REASON_SIZES[0]
     assert_inside_and_apart(pages[0])
 
 
