@@ -25,7 +25,7 @@ _FILL, _FILL_STROKE = 0, 2  # PDF text render modes
 def render_pdf(*pages: Page) -> bytes:
     """One PDF page per layout page, each the size of its stock."""
     buffer = io.BytesIO()
-    canvas = _canvas(buffer, invariant=True, pageCompression=0)
+    canvas = _canvas(buffer, invariant=True, pageCompression=1)
     canvas.setTitle("Returns Desk")
     for page in pages:
         _draw_page(canvas, page)
