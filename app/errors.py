@@ -92,3 +92,14 @@ class SyncRefused(SyncError):
 class CentralSchemaMismatch(SyncError):
     """The central schema and this station's version differ (a missing table or column, an unknown change kind):
     upgrade the one that is behind."""
+
+
+UNEXPECTED = ("Something went wrong ({name}). What was saved before is safe. Try again; if it happens again, "
+              "tell IT (details are in the log).")
+
+
+def describe_error(error: BaseException) -> str:
+    """Words for the screen: errors of the core already speak plainly; anything else is a bug."""
+    if isinstance(error, ReturnsDeskError):
+        return str(error)
+    return UNEXPECTED.format(name=type(error).__name__)

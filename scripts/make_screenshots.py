@@ -68,7 +68,7 @@ def main() -> None:
             wait(app, window, 200)
         window.grab().save(str(OUT / "03-checklist-question.png"))
         while window.station.step.name == "QUESTION":
-            question = window.station._question()
+            question = window.station.question()
             assert question is not None
             if question.kind == "number":
                 QTest.keyClicks(view, "86")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QMainWindow, QSizePolicy, QStackedWidget, QWidget
 
 from app.config import Settings
+from app.errors import describe_error
 from app.services.desk import Desk
 from app.services.views import OperatorView
 from ui.background import BackgroundOps
@@ -18,7 +20,9 @@ from ui.screens.station_view import StationView
 from ui.station_printing import StationPrinting
 from ui.station_scanners import StationScanners
 from ui.sync_worker import StationSync
-from ui.theme import STYLESHEET
+from ui.theme import BAD, STYLESHEET
+
+log = logging.getLogger("returns_desk.ui")
 
 
 class MainWindow(QMainWindow):
@@ -28,7 +32,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLESHEET)
         self.resize(1280, 900)
         self.desk = desk
-        self.ops = BackgroundOps(on_error=lambda e: None, parent=self)
+        self.ops = BackgroundOps(on_error=self.show_error, parent=self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
 
@@ -39,8 +43,7 @@ class MainWindow(QMainWindow):
         wedge = self.scanners.wedge
         self.printing = StationPrinting(desk, self.ops, self)  # print queue worker, totes, F9 queue (issue 4)
         self.station = StationController(self.station_view, desk, self.ops, wedge,
-                                         Feedback(self.station_view, settings.sound),
-                                         totes=self.printing.totes, printer=self.printing.worker)
+                                         Feedback(self.station_view, settings.sound), printer=self.printing.worker)
         self.stack.addWidget(self.sign_in_view)
         self.stack.addWidget(self.station_view)
 
@@ -73,6 +76,13 @@ class MainWindow(QMainWindow):
         self.operator_label.setText("Not signed in")
         self.sign_in.reset()
         self.stack.setCurrentWidget(self.sign_in_view)
+
+    def show_error(self, error: BaseException) -> None:
+        """The one place a background failure without its own handler is shown: logged, and in words."""
+        log.error("background operation failed", exc_info=error)
+        on_station = self.stack.currentWidget() is self.station_view
+        banner = self.station_view.banner if on_station else self.sign_in_view.banner
+        banner.show_message(describe_error(error), BAD)
 
     def _saved(self, at: datetime) -> None:
         self.save_label.setText(f"Last save {at:%H:%M:%S}")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from app.domain.vocab import disposition_label
 from app.services.totes import ToteView
+from app.station.state import TotePanel, ToteStatus
 from ui.theme import BAD, GOOD, WARN
 from ui.widgets import label
 
@@ -34,7 +35,26 @@ class PrintPanel(QFrame):
         words.addStretch(1)
         row.addLayout(words, 1)
         self.state = "none"  # none | pending | confirmed | wrong
+        self.shown_item: object | None = None
         self.hide()
+
+    def show_panel(self, panel: TotePanel | None) -> None:
+        """Draw the core's tote panel; the preview image stays while the same item is shown."""
+        if panel is None:
+            self.shown_item = None
+            self.hide()
+            return
+        if panel.item.id != self.shown_item:
+            self.shown_item = panel.item.id
+            self.show_item(panel.item.lpn)
+        if panel.tote is None:
+            return
+        if panel.status is ToteStatus.CONFIRMED:
+            self.tote_confirmed(panel.tote)
+        else:
+            self.show_tote(panel.tote)
+            if panel.status is ToteStatus.WRONG:
+                self.tote_wrong(panel.note)
 
     def show_item(self, lpn: str | None) -> None:
         self.preview.setPixmap(QPixmap())

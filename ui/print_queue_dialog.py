@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QPushButton,
     QTableWidget,
@@ -31,6 +32,9 @@ STATUS_WORDS = {"queued": "to print", "printing": "printing", "waiting": "WAITIN
                 "cancelled": "cancelled"}
 
 
+PROBLEM_COLUMN = 4
+
+
 class PrintQueueDialog(QDialog):
     def __init__(self, queue: PrintQueue, ops: BackgroundOps, worker: PrintWorker, operator: OperatorView,
                  parent: Any = None) -> None:
@@ -47,9 +51,11 @@ class PrintQueueDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(0, 300)
-        self.table.setColumnWidth(4, 420)
+        # The problem column takes the room that is left and wraps, so the cause is never cut off.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PROBLEM_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         for text, slot in (("&Send to another printer…", self._ask_printer), ("&Reprint…", self._ask_reason),
@@ -64,7 +70,10 @@ class PrintQueueDialog(QDialog):
 
     # Data ---------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.ops.run_db(self.queue.jobs, self._show, writes=False)
+        self.ops.run_db(self.queue.jobs, self._show, self._failed, writes=False)
+
+    def _failed(self, error: BaseException) -> None:
+        self.banner.show_message(describe_error(error), BAD)
 
     def _show(self, jobs: list[PrintJobView]) -> None:
         selected = self.selected()
@@ -75,9 +84,12 @@ class PrintQueueDialog(QDialog):
             values = [job.title, job.printer, STATUS_WORDS.get(job.status, job.status), str(job.attempts), problem,
                       job.created_at.astimezone().strftime("%H:%M:%S")]
             for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                self.table.setItem(row, column, cell)
             if selected is not None and job.id == selected.id:
                 self.table.selectRow(row)
+        self.table.resizeRowsToContents()
         if self.selected() is None and jobs:
             self.table.selectRow(0)
 
@@ -140,4 +152,4 @@ class PrintQueueDialog(QDialog):
             self.worker.kick()
             self.refresh()
 
-        self.ops.run_db(fn, success, lambda error: self.banner.show_message(describe_error(error), BAD))
+        self.ops.run_db(fn, success, self._failed)

@@ -7,44 +7,45 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.errors import describe_error
 from app.services.print_loop import PrintQueue
 from app.services.print_queue import QueueStatus
+from ui.background import ErrorHandler, Lane
 
 log = logging.getLogger("returns_desk.print")
 
 
 class PrintWorker(QObject):
     status_changed = Signal(object)  # QueueStatus
-    _deliver = Signal(object)
+    pass_failed = Signal(str)  # a print pass could not read or update the queue: words for the status bar
 
-    def __init__(self, queue: PrintQueue, parent: QObject | None = None, poll_ms: int = 1000) -> None:
+    def __init__(self, queue: PrintQueue, parent: QObject | None = None, poll_ms: int = 1000,
+                 on_error: ErrorHandler | None = None) -> None:
         super().__init__(parent)
         self.queue = queue
-        # One thread sends (jobs go out in order, one at a time); one renders previews so the screen never
+        report = on_error or self._log_failure
+        # One lane sends (jobs go out in order, one at a time); one renders previews so the screen never
         # waits behind a printer that is timing out.
-        self._printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print")
-        self._preview = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview")
+        self._printer = Lane("print", report, self)
+        self._preview = Lane("preview", report, self)
         self._draining = False
         self._again = False
         self._closed = False
         self.last_status: QueueStatus | None = None
         self.passes = 0  # finished drain passes, for tests
-        self._deliver.connect(self._on_gui, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self.kick)
 
-    def _on_gui(self, fn: Callable[[], None]) -> None:
-        if not self._closed:  # results that arrive after shutdown have nobody left to tell
-            fn()
+    @staticmethod
+    def _log_failure(error: BaseException) -> None:
+        log.error("print worker step failed", exc_info=error)
 
     def start(self) -> None:
-        self._printer.submit(self._safe(self.queue.recover))
+        self._printer.run(self.queue.recover)
         self._timer.start()
         self.kick()
 
@@ -56,20 +57,21 @@ class PrintWorker(QObject):
             self._again = True
             return
         self._draining = True
-        self._printer.submit(self._drain)
+        self._printer.run(self._drain, self._drained, self._drain_failed)
 
     @property
     def idle(self) -> bool:
         return not self._draining
 
-    def _drain(self) -> None:
-        status: QueueStatus | None = None
-        try:
-            self.queue.process_due()
-            status = self.queue.status()
-        except Exception:  # the database may be busy or gone: try again at the next tick
-            log.exception("print pass failed")
-        self._deliver.emit(lambda: self._drained(status))
+    def _drain(self) -> QueueStatus:
+        self.queue.process_due()
+        return self.queue.status()
+
+    def _drain_failed(self, error: BaseException) -> None:
+        # The database may be busy or gone: logged, and tried again at the next tick.
+        log.error("print pass failed", exc_info=error)
+        self.pass_failed.emit(describe_error(error))
+        self._drained(None)
 
     def _drained(self, status: QueueStatus | None) -> None:
         self._draining = False
@@ -82,28 +84,14 @@ class PrintWorker(QObject):
             self.kick()
 
     def render_preview(self, item_id: uuid.UUID, on_ready: Callable[[bytes | None], None]) -> None:
-        def job() -> None:
-            try:
-                png = self.queue.preview_png(item_id)
-            except Exception:
-                log.exception("label preview failed")
-                png = None
-            self._deliver.emit(lambda: on_ready(png))
+        def failed(error: BaseException) -> None:
+            log.error("label preview failed", exc_info=error)
+            on_ready(None)
 
-        if not self._closed:
-            self._preview.submit(job)
+        self._preview.run(lambda: self.queue.preview_png(item_id), on_ready, failed)
 
     def shutdown(self) -> None:
         self._closed = True
         self._timer.stop()
-        for pool in (self._printer, self._preview):
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    def _safe(self, fn: Callable[[], Any]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                fn()
-            except Exception:
-                log.exception("print worker start-up step failed")
-
-        return run
+        for lane in (self._printer, self._preview):
+            lane.shutdown()

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app.services.desk import Desk
 from app.services.print_loop import PrintQueue
 from app.services.print_queue import QueueStatus
-from app.services.totes import Totes
 from ui.background import BackgroundOps
 from ui.print_queue_dialog import PrintQueueDialog
 from ui.print_worker import PrintWorker
@@ -23,11 +22,11 @@ class StationPrinting(QObject):
         self.window = window
         self.ops = ops
         self.queue = PrintQueue(desk.db, desk.ctx)
-        self.totes = Totes(desk.db, desk.ctx)
         self.worker = PrintWorker(self.queue, self, poll_ms)
         self.status_label = QLabel("Printing: starting…")
         self.status_label.setContentsMargins(8, 0, 16, 0)
         self.worker.status_changed.connect(self._show_status)
+        self.worker.pass_failed.connect(self._show_failure)
         self.dialog: PrintQueueDialog | None = None
         self._station: StationController | None = None
 
@@ -52,6 +51,11 @@ class StationPrinting(QObject):
         self.status_label.setText(status.text if len(status.text) < 110 else status.text[:107] + "…")
         self.status_label.setToolTip(status.last_error or "")
         self.status_label.setStyleSheet(f"color: {BAD}; font-weight: 700;" if status.failing else "")
+
+    def _show_failure(self, text: str) -> None:
+        self.status_label.setText("Printing: cannot read the print queue; retrying")
+        self.status_label.setToolTip(text)
+        self.status_label.setStyleSheet(f"color: {BAD}; font-weight: 700;")
 
     def stop(self) -> None:
         self.worker.shutdown()

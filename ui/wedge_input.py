@@ -63,7 +63,7 @@ class WedgeInput(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._idle)
         self.configure(gap_ms, terminators, min_length, scan_format or ScanFormat())
-        # Off while a number is being typed: then a lone digit waits for Enter instead of answering at once.
+        # On where a lone digit answers (the station core says where); off, a digit waits for Enter.
         self.single_keys = True
         self._home: QWidget | None = None
         self._held: list[tuple[QWidget, int, Qt.KeyboardModifier, str]] = []  # target, key, modifiers, text
@@ -127,7 +127,9 @@ class WedgeInput(QObject):
 
     def _idle(self) -> None:
         self._release_held()
-        if not self.single_keys:
+        # A lone digit answers at once where the screen says digits answer; anything else (a letter, or any
+        # key at Ready) starts a typed code: it stays in the line, shown, until Enter.
+        if not self.single_keys or not self.decoder.text.isdigit():
             return
         # The timer fired a gap after the last key was handled, so the gap has passed since it was pressed.
         char = self.decoder.idle(float("inf"))

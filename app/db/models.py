@@ -177,6 +177,8 @@ class ReturnItem(Base):
     checklist_version: Mapped[int] = mapped_column(Integer)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     answer_order: Mapped[list[Any]] = mapped_column(default=list)
+    # Questions answered by "nothing else wrong" (one key), so a re-audit can tell them from asked ones.
+    auto_answered: Mapped[list[Any] | None] = mapped_column(default=list)
     claimed_reason: Mapped[str] = mapped_column(String(40), default="")
     found_reasons: Mapped[list[Any]] = mapped_column(default=list)
     flags: Mapped[list[Any]] = mapped_column(default=list)

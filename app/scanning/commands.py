@@ -16,6 +16,7 @@ class Command(StrEnum):
     VOID = "CMD-VOID"  # F8: void the item just finished
     SIGNOUT = "CMD-SIGNOUT"  # F12: sign out
     SETUP = "CMD-SETUP"  # F2: scanner setup wizard
+    NOFAULT = "CMD-NOFAULT"  # 0: nothing else wrong (remaining inspection questions pass)
 
 
 COMMAND_LABELS = {
@@ -25,6 +26,7 @@ COMMAND_LABELS = {
     Command.VOID: "Void the last item (F8)",
     Command.SIGNOUT: "Sign out (F12)",
     Command.SETUP: "Scanner setup (F2)",
+    Command.NOFAULT: "Nothing else wrong (0)",
 }
 
 

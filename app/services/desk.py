@@ -1,18 +1,29 @@
 """The station's services bound to its database and context: each call is one unit of work.
 
-This is what the UI calls (always from the background DB thread) and what tests and benchmarks drive.
+The one facade the station screen, the CLI, tests and benchmarks call (the UI always from the database
+thread). Method names are the station core's `Op` values (app/station/actions.py).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from app.db.uow import Database
 from app.scanning.classify import Scan, classify_scan
 from app.services import finalize as fin
-from app.services import intake, operators
+from app.services import intake, operators, totes
 from app.services.context import StationContext
+from app.services.totes import ToteView
 from app.services.views import ItemView, OperatorView
+
+
+@dataclass(frozen=True)
+class SavedItem:
+    """A finalized item and the tote it goes into, from one transaction."""
+
+    item: ItemView
+    tote: ToteView | None
 
 
 class Desk:
@@ -77,6 +88,14 @@ class Desk:
         with self.db.unit_of_work() as uow:
             return intake.undo_answer(uow, self.ctx, item_id)
 
+    def nothing_else_wrong(self, item_id: uuid.UUID) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return intake.nothing_else_wrong(uow, self.ctx, item_id)
+
+    def regrade(self, operator: OperatorView, item_id: uuid.UUID) -> ItemView:
+        with self.db.unit_of_work() as uow:
+            return intake.regrade(uow, self.ctx, operator, item_id)
+
     def cancel_draft(self, operator: OperatorView, item_id: uuid.UUID) -> None:
         with self.db.unit_of_work() as uow:
             intake.cancel_draft(uow, self.ctx, operator, item_id)
@@ -90,6 +109,29 @@ class Desk:
         with self.db.unit_of_work() as uow:
             return fin.finalize(uow, self.ctx, operator, item_id)
 
+    def save_item(self, operator: OperatorView, item_id: uuid.UUID) -> SavedItem:
+        """Finalize, and say which tote the item goes into (the station shows both at once)."""
+        with self.db.unit_of_work() as uow:
+            item = fin.finalize(uow, self.ctx, operator, item_id)
+            return SavedItem(item, totes.tote_of_item(uow, self.ctx, item_id))
+
     def void_item(self, operator: OperatorView, item_id: uuid.UUID, reason_code: str, note: str = "") -> ItemView:
         with self.db.unit_of_work() as uow:
             return fin.void_item(uow, self.ctx, operator, item_id, reason_code, note)
+
+    # Totes
+    def tote_of_item(self, item_id: uuid.UUID) -> ToteView | None:
+        with self.db.unit_of_work() as uow:
+            return totes.tote_of_item(uow, self.ctx, item_id)
+
+    def confirm_tote(self, operator: OperatorView, item_id: uuid.UUID, code: str) -> ToteView:
+        with self.db.unit_of_work() as uow:
+            return totes.confirm_tote(uow, self.ctx, operator, item_id, code)
+
+    def open_totes(self) -> list[ToteView]:
+        with self.db.unit_of_work() as uow:
+            return totes.list_open_totes(uow, self.ctx)
+
+    def close_tote(self, operator: OperatorView, code: str) -> tuple[ToteView, ToteView]:
+        with self.db.unit_of_work() as uow:
+            return totes.close_tote(uow, self.ctx, operator, code)

@@ -4,77 +4,45 @@ voiding. Finalizing is one transaction: record, LPN counter and audit event comm
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
-from app.db.models import Product, ReturnItem, RmaLine, StationCounter
+from app.db.models import StationCounter
 from app.db.uow import UnitOfWork
 from app.domain import checklist as cl
 from app.domain.codes import format_lpn
-from app.domain.disposition import DispositionDecision, decide_disposition
-from app.domain.grading import GradeDecision, ItemFacts, grade_item
+from app.domain.status import ItemStatus
 from app.domain.vocab import VOID_REASONS, Role
 from app.errors import InvalidState, PermissionDenied
 from app.services import print_queue, totes
 from app.services.audit import record_event
 from app.services.context import StationContext
-from app.services.intake import days_since_purchase, load_draft, load_item, template_of, view_of
+from app.services.decision import Decision, decide, settle_decision
+from app.services.items import load_draft, load_item, template_of, view_of
 from app.services.views import ItemView, OperatorView
+
+__all__ = ["Decision", "decide", "finalize", "next_lpn", "void_item"]
 
 # A worker may void only what they finished themselves, and only this soon after; supervisors any time.
 WORKER_VOID_WINDOW = timedelta(minutes=15)
 
 
-@dataclass(frozen=True)
-class Decision:
-    outcome: cl.ChecklistOutcome
-    grade: GradeDecision
-    disposition: DispositionDecision
-
-
-def decide(ctx: StationContext, uow: UnitOfWork, row: ReturnItem) -> Decision:
-    template = template_of(ctx, row)
-    if cl.next_question(template, row.answers) is not None:
-        raise InvalidState("The checklist is not finished yet: answer the question on screen.")
-    product = uow.session.get(Product, row.product_id) if row.product_id else None
-    if product is not None and product.serialized and not row.serial:
-        raise InvalidState("Scan the serial number of this item first (it is on the back or under the battery).")
-    line = uow.session.get(RmaLine, row.rma_line_id) if row.rma_line_id else None
-    outcome = cl.outcome(template, row.answers)
-    facts = ItemFacts(
-        category=row.category,
-        unit_value_cents=product.unit_value_cents if product else 0,
-        vendor=product.vendor if product else "",
-        vendor_rtv=product.vendor_rtv if product else False,
-        warranty_days=product.warranty_days if product else 0,
-        days_since_purchase=days_since_purchase(line.rma.order_date, ctx.local_today()) if line else None,
-        claimed_reason=row.claimed_reason,
-        found_reasons=frozenset(row.found_reasons) | frozenset(outcome.reasons),
-        flags=frozenset(row.flags) | frozenset(outcome.flags),
-    )
-    grade = grade_item(ctx.configuration.grading, outcome, facts)
-    disposition = decide_disposition(ctx.configuration.disposition, grade.grade, facts)
-    return Decision(outcome, grade, disposition)
-
-
 def preview_decision(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -> Decision:
-    """What finalizing would decide, for the result screen before the worker confirms."""
+    """What finalizing would decide (for scripts and tests; the station reads the decision on the draft)."""
     return decide(ctx, uow, load_draft(uow, item_id))
 
 
 def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_id: uuid.UUID) -> ItemView:
     row = load_draft(uow, item_id)
-    decision = decide(ctx, uow, row)
+    if row.grade is None:  # a draft saved before decisions were kept on it: decide now, once
+        settle_decision(uow, ctx, row)
+    if row.grade is None:
+        decide(ctx, uow, row)  # raises with what is missing (a question, the serial)
+    outcome = cl.outcome(template_of(ctx, row), row.answers)  # the checklist's reasons and flags, not the grade
     now = ctx.clock.now()
     row.lpn = next_lpn(uow, ctx.station_id)
-    row.grade = decision.grade.grade.value
-    row.score = decision.grade.score
-    row.disposition = decision.disposition.disposition.value
-    row.found_reasons = sorted(set(row.found_reasons) | set(decision.outcome.reasons))
-    row.flags = sorted(set(row.flags) | set(decision.outcome.flags))
-    row.grade_rules = [{"id": r.id, "why": r.why} for r in decision.grade.fired]
-    row.disposition_rules = [{"id": r.id, "why": r.why} for r in decision.disposition.fired]
-    row.status = "final"
+    row.found_reasons = sorted(set(row.found_reasons) | set(outcome.reasons))
+    row.flags = sorted(set(row.flags) | set(outcome.flags))
+    row.status = ItemStatus.FINAL
     row.finalized_at = now
     row.operator_id = operator.id
     row.version += 1
@@ -112,7 +80,7 @@ def void_item(
     if reason_code == "other" and not note.strip():
         raise InvalidState("Say in a few words why the item is voided.")
     row = load_item(uow, item_id)
-    if row.status != "final":
+    if row.status != ItemStatus.FINAL:
         raise InvalidState(f"Only a finished item can be voided; {row.lpn or 'this item'} is {row.status}.")
     now = ctx.clock.now()
     if operator.role == Role.WORKER:
@@ -125,7 +93,7 @@ def void_item(
             )
     reason = VOID_REASONS[reason_code] + (f": {note.strip()}" if note.strip() else "")
     before = {"status": row.status, "grade": row.grade, "disposition": row.disposition}
-    row.status = "voided"
+    row.status = ItemStatus.VOIDED
     row.voided_at = now
     row.void_reason = reason[:500]
     row.version += 1

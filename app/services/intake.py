@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 
 from app.db.models import Product, ReturnItem, Rma, RmaLine
 from app.db.uow import UnitOfWork
 from app.domain import checklist as cl
+from app.domain.status import ItemStatus
 from app.domain.vocab import CATEGORIES
 from app.errors import DuplicateUnit, InvalidState, NotFound
 from app.scanning.classify import Scan, ScanKind
 from app.services.audit import record_event
 from app.services.context import StationContext
-from app.services.views import ItemView, OperatorView, item_view
+from app.services.decision import settle_decision
+from app.services.items import (
+    days_since_purchase,
+    draft_view,
+    load_draft,
+    load_item,
+    template_for,
+    template_of,
+    view_of,
+)
+from app.services.views import ItemView, OperatorView
+
+__all__ = ["UnknownProduct", "days_since_purchase", "load_draft", "load_item", "template_of", "view_of"]
 
 
 @dataclass(frozen=True)
@@ -31,27 +43,25 @@ class UnknownProduct:
     scan: Scan
 
 
-def load_item(uow: UnitOfWork, item_id: uuid.UUID) -> ReturnItem:
-    row = uow.session.get(ReturnItem, item_id)
-    if row is None:
-        raise NotFound("That item no longer exists. Scan it again.")
-    return row
-
-
-def view_of(uow: UnitOfWork, row: ReturnItem) -> ItemView:
-    product = uow.session.get(Product, row.product_id) if row.product_id is not None else None
-    line = uow.session.get(RmaLine, row.rma_line_id) if row.rma_line_id is not None else None
-    return item_view(row, product, line)
-
-
 def find_open_draft(uow: UnitOfWork, ctx: StationContext) -> ItemView | None:
     row = uow.session.scalars(
         select(ReturnItem)
-        .where(ReturnItem.station_id == ctx.station_id, ReturnItem.status == "draft")
+        .where(ReturnItem.station_id == ctx.station_id, ReturnItem.status == ItemStatus.DRAFT)
         .order_by(ReturnItem.created_at.desc())
         .limit(1)
     ).first()
-    return view_of(uow, row) if row is not None else None
+    if row is None:
+        return None
+    if template_of_or_none(ctx, row) is not None:
+        settle_decision(uow, ctx, row)  # the rules may have changed since it was saved
+    return draft_view(uow, ctx, row)
+
+
+def template_of_or_none(ctx: StationContext, row: ReturnItem) -> cl.ChecklistTemplate | None:
+    try:
+        return template_of(ctx, row)
+    except InvalidState:
+        return None
 
 
 def find_product(uow: UnitOfWork, scan: Scan) -> Product | None:
@@ -115,7 +125,7 @@ def _open_draft(
     unknown_description: str | None,
     rma_number: str | None,
 ) -> ItemView:
-    template = _template_for(ctx, category)
+    template = template_for(ctx, category)
     row = ReturnItem(
         id=uuid.uuid4(),
         station_id=ctx.station_id,
@@ -132,7 +142,7 @@ def _open_draft(
         answer_order=[],
         flags=[],
         found_reasons=[],
-        status="draft",
+        status=ItemStatus.DRAFT,
         created_at=ctx.clock.now(),
     )
     uow.session.add(row)
@@ -143,14 +153,7 @@ def _open_draft(
     _refresh_flags(uow, ctx, row, product)
     uow.session.flush()
     record_event(uow, ctx, operator.id, "intake_started", row.id, detail=scan.value)
-    return view_of(uow, row)
-
-
-def _template_for(ctx: StationContext, category: str) -> cl.ChecklistTemplate:
-    try:
-        return ctx.configuration.checklists[category]
-    except KeyError:
-        raise InvalidState(f"No checklist is set up for category '{category}'. Call IT.") from None
+    return changed(uow, ctx, row)
 
 
 def attach_rma(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID, rma_number: str) -> ItemView:
@@ -159,7 +162,7 @@ def attach_rma(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID, rma_num
     _attach_rma(uow, ctx, row, product, find_rma(uow, rma_number))
     _refresh_flags(uow, ctx, row, product)
     record_event(uow, ctx, row.operator_id, "rma_attached", row.id, detail=rma_number)
-    return view_of(uow, row)
+    return changed(uow, ctx, row)
 
 
 def _attach_rma(
@@ -192,14 +195,14 @@ def _attach_rma(
 
 def _units_received(uow: UnitOfWork, line_id: int) -> int:
     return uow.session.scalar(
-        select(func.count()).where(ReturnItem.rma_line_id == line_id, ReturnItem.status == "final")
+        select(func.count()).where(ReturnItem.rma_line_id == line_id, ReturnItem.status == ItemStatus.FINAL)
     ) or 0
 
 
 def _last_final_lpn_for_line(uow: UnitOfWork, line_id: int) -> str | None:
     return uow.session.scalar(
         select(ReturnItem.lpn)
-        .where(ReturnItem.rma_line_id == line_id, ReturnItem.status == "final")
+        .where(ReturnItem.rma_line_id == line_id, ReturnItem.status == ItemStatus.FINAL)
         .order_by(ReturnItem.finalized_at.desc())
         .limit(1)
     )
@@ -214,7 +217,7 @@ def set_serial(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID, serial:
     _set_serial(uow, ctx, row, product, serial)
     _refresh_flags(uow, ctx, row, product)
     record_event(uow, ctx, row.operator_id, "serial_scanned", row.id, detail=serial)
-    return view_of(uow, row)
+    return changed(uow, ctx, row)
 
 
 def _set_serial(
@@ -225,7 +228,7 @@ def _set_serial(
             select(ReturnItem).where(
                 ReturnItem.product_id == product.id,
                 ReturnItem.serial == serial,
-                ReturnItem.status == "final",
+                ReturnItem.status == ItemStatus.FINAL,
             )
         ).first()
         if earlier is not None:
@@ -249,29 +252,18 @@ def _set_serial(
 def _refresh_flags(uow: UnitOfWork, ctx: StationContext, row: ReturnItem, product: Product | None) -> None:
     """Intake facts (not checklist answers) as flags and found reasons, recomputed after every change."""
     line = uow.session.get(RmaLine, row.rma_line_id) if row.rma_line_id else None
-    flags: list[str] = []
+    flags = _product_flags(product)
     reasons: list[str] = []
-    if product is None:
-        flags.append("unknown_item")
-    else:
-        if product.hazmat:
-            flags.append("hazardous")
-        if product.data_bearing:
-            flags.append("data_bearing")
     if row.rma_number is None:
         flags.append("no_rma")
     elif line is None:
         flags.append("sku_mismatch")
         reasons.append("wrong_item_returned")
     if line is not None:
-        if line.expected_serial and row.serial and line.expected_serial != row.serial:
-            flags.append("serial_mismatch")
+        line_flags = _rma_line_flags(ctx, row, line)
+        flags += line_flags
+        if "serial_mismatch" in line_flags:
             reasons.append("serial_mismatch")
-        if line.expected_lot and row.lot and line.expected_lot != row.lot:
-            flags.append("lot_mismatch")
-        days = days_since_purchase(line.rma.order_date, ctx.local_today())
-        if days is not None and days > line.rma.return_window_days:
-            flags.append("outside_window")
     if row.expiry is not None and row.expiry < ctx.local_today():
         flags.append("expired")  # from the GS1 expiry (AI 17); rules decide what it means
     row.flags = flags
@@ -279,15 +271,28 @@ def _refresh_flags(uow: UnitOfWork, ctx: StationContext, row: ReturnItem, produc
     row.claimed_reason = line.claimed_reason if line is not None else ""
 
 
-def days_since_purchase(order_date: date | None, today: date) -> int | None:
-    return (today - order_date).days if order_date is not None else None
+def _product_flags(product: Product | None) -> list[str]:
+    if product is None:
+        return ["unknown_item"]
+    return [flag for flag, on in (("hazardous", product.hazmat), ("data_bearing", product.data_bearing)) if on]
 
 
-def load_draft(uow: UnitOfWork, item_id: uuid.UUID) -> ReturnItem:
-    row = load_item(uow, item_id)
-    if row.status != "draft":
-        raise InvalidState(f"{row.lpn or 'This item'} is already {row.status}; it cannot be changed here.")
-    return row
+def _rma_line_flags(ctx: StationContext, row: ReturnItem, line: RmaLine) -> list[str]:
+    flags: list[str] = []
+    if line.expected_serial and row.serial and line.expected_serial != row.serial:
+        flags.append("serial_mismatch")
+    if line.expected_lot and row.lot and line.expected_lot != row.lot:
+        flags.append("lot_mismatch")
+    days = days_since_purchase(line.rma.order_date, ctx.local_today())
+    if days is not None and days > line.rma.return_window_days:
+        flags.append("outside_window")
+    return flags
+
+
+def changed(uow: UnitOfWork, ctx: StationContext, row: ReturnItem) -> ItemView:
+    """After every change to a draft: settle its decision once, and hand back where it stands."""
+    settle_decision(uow, ctx, row)
+    return draft_view(uow, ctx, row)
 
 
 def answer(
@@ -310,7 +315,7 @@ def answer(
     visible = {q.id for q in cl.visible_questions(template, answers)}
     row.answers = {k: v for k, v in answers.items() if k in visible}
     row.answer_order = [q for q in order if q in visible]
-    return view_of(uow, row)
+    return changed(uow, ctx, row)
 
 
 def undo_answer(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -> ItemView:
@@ -320,7 +325,51 @@ def undo_answer(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -> Ite
         last = row.answer_order[-1]
         row.answers = {k: v for k, v in row.answers.items() if k != last}
         row.answer_order = row.answer_order[:-1]
-    return view_of(uow, row)
+        row.auto_answered = [q for q in row.auto_answered or () if q != last]
+    return changed(uow, ctx, row)
+
+
+def nothing_else_wrong(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -> ItemView:
+    """One key: the remaining inspection questions get their no-defect answer, recorded as answered that way.
+
+    Questions the checklist marks `never_skip` (safety, data wipe) and number questions are still asked.
+    """
+    row = load_draft(uow, item_id)
+    template = template_of(ctx, row)
+    answers, auto = cl.nothing_else_wrong(template, row.answers)
+    if not auto:
+        question = cl.next_question(template, row.answers)
+        what = f"“{question.text}”" if question is not None else "This question"
+        raise InvalidState(f"{what} must always be answered: press the number of the answer.")
+    row.answers = dict(answers)
+    row.answer_order = [*row.answer_order, *auto]
+    row.auto_answered = [*(row.auto_answered or ()), *auto]
+    record_event(uow, ctx, row.operator_id, "nothing_else_wrong", row.id, detail=", ".join(auto)[:500],
+                 after={"answered": list(auto)})
+    return changed(uow, ctx, row)
+
+
+def regrade(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_id: uuid.UUID) -> ItemView:
+    """A voided item scanned again: a new draft of the same unit (same product, RMA, serial, lot, expiry)."""
+    voided = load_item(uow, item_id)
+    if voided.status != ItemStatus.VOIDED:
+        raise InvalidState(f"{voided.lpn} is {voided.status}, not voided: void it first (F8) to regrade it.")
+    _refuse_if_draft_open(uow, ctx)
+    product = uow.session.get(Product, voided.product_id) if voided.product_id else None
+    template = template_for(ctx, voided.category)
+    row = ReturnItem(
+        id=uuid.uuid4(), station_id=ctx.station_id, operator_id=operator.id, scanned_code=voided.scanned_code,
+        product_id=voided.product_id, unknown_description=voided.unknown_description, category=voided.category,
+        lot=voided.lot, expiry=voided.expiry, serial=voided.serial, rma_number=voided.rma_number,
+        rma_line_id=voided.rma_line_id, checklist_id=template.id, checklist_version=template.version,
+        answers={}, answer_order=[], auto_answered=[], flags=[], found_reasons=[], status=ItemStatus.DRAFT,
+        created_at=ctx.clock.now(),
+    )
+    uow.session.add(row)
+    _refresh_flags(uow, ctx, row, product)
+    uow.session.flush()
+    record_event(uow, ctx, operator.id, "regrade_started", row.id, detail=voided.lpn or "")
+    return changed(uow, ctx, row)
 
 
 def cancel_draft(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_id: uuid.UUID) -> None:
@@ -330,17 +379,6 @@ def cancel_draft(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, i
         before={"scanned_code": row.scanned_code, "answers": row.answers},
     )
     uow.session.delete(row)
-
-
-def template_of(ctx: StationContext, row: ReturnItem | ItemView) -> cl.ChecklistTemplate:
-    """The template the item is graded with. A draft started under an older version keeps its version."""
-    template = _template_for(ctx, row.category)
-    if template.id != row.checklist_id or template.version != row.checklist_version:
-        raise InvalidState(
-            f"This draft was started with checklist {row.checklist_id} v{row.checklist_version}, which is no "
-            "longer installed. Cancel it (Esc) and scan the item again."
-        )
-    return template
 
 
 def find_by_lpn(uow: UnitOfWork, lpn: str) -> ItemView:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.db.models import Operator, Product, ReturnItem, RmaLine
+from app.domain.checklist import Question
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ class ItemView:
     created_at: datetime
     finalized_at: datetime | None
     void_reason: str | None
+    auto_answered: tuple[str, ...] = ()  # answered by "nothing else wrong", not one by one
+    # Where the checklist stands (drafts only; filled by the service so the screen never walks it):
+    question: Question | None = None
+    progress: tuple[int, int] = (0, 0)  # (number of the question on screen, total that never grows)
+    checklist_problem: str | None = None  # the draft's checklist version is no longer installed
 
     @property
     def description(self) -> str:
@@ -149,4 +155,5 @@ def item_view(row: ReturnItem, product: Product | None, line: RmaLine | None) ->
         created_at=row.created_at,
         finalized_at=row.finalized_at,
         void_reason=row.void_reason,
+        auto_answered=tuple(row.auto_answered or ()),
     )

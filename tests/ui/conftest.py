@@ -66,7 +66,7 @@ class Station:
 
     def answer_all(self, pick: int = 1) -> None:
         while self.controller.step is Step.QUESTION:
-            question = self.controller._question()
+            question = self.controller.question()
             assert question is not None
             if question.kind == "number":
                 self.type_line(f"{question.maximum if question.maximum is not None else 100:g}")

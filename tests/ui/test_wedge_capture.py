@@ -130,18 +130,18 @@ def test_scanner_typing_into_the_station_screen_still_answers(station, db, qtbot
     """Issue 2 behaviour kept: a lone digit released after the gap is an answer."""
     station.sign_in()
     station.scan(product_where(db, serialized=False).gtin)
-    first = station.controller._question()
+    first = station.controller.question()
     station.press("1")
-    assert station.controller._question() is not first
+    assert station.controller.question() != first
 
 
 def test_command_barcodes_do_what_their_keys_do(station, db, qtbot):
     station.sign_in()
     station.scan(product_where(db, serialized=False).gtin)
-    first = station.controller._question()
+    first = station.controller.question()
     station.press("1")
     station.scan("CMD-BACK")
-    assert station.controller._question() == first
+    assert station.controller.question() == first
     opened = []
     station.controller.setup_requested.connect(lambda: opened.append(True))
     station.scan("CMD-SETUP")

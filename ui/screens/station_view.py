@@ -1,36 +1,30 @@
 """The station screen's layout: item card on top, the current step in the middle, the scan field below.
 
-Layout and rendering only; StationController decides what to show.
+Layout and rendering only: `render(state, today)` draws what the core's StationState says. Each part is
+redrawn only when what it shows changed, so a message or a key does not rebuild the whole screen.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
 from app.domain import checklist as cl
-from app.domain.vocab import (
-    CATEGORIES,
-    CLAIMED_REASONS,
-    DISPOSITION_LABELS,
-    FLAGS,
-    GRADE_LABELS,
-    VOID_REASONS,
-    Grade,
-    disposition_label,
-)
-from app.services.finalize import Decision
-from app.services.totes import ToteView
+from app.domain.vocab import DISPOSITION_LABELS, GRADE_LABELS, Disposition, Grade, disposition_label
 from app.services.views import ItemView
+from app.station.card import item_card
+from app.station.state import Choice, StationState, Step, Tone
 from ui.print_panel import PrintPanel
-from ui.theme import GRADE_COLOURS, money
+from ui.theme import BAD, GOOD, GRADE_COLOURS, WARN
 from ui.widgets import Banner, card, clear_layout, label
 
-# Flags that mean "stop and look": shown in red, the others in amber.
-SERIOUS_FLAGS = {"serial_mismatch", "unknown_item", "hazardous", "sku_mismatch"}
+TONE_COLOURS = {Tone.GOOD: GOOD, Tone.INFO: WARN, Tone.BAD: BAD}
+KEYS_READY = ("Scan an item · scan the RMA label first if there is one · F8 void · F9 print queue · "
+              "F10 close a tote · F12 sign out")
 
 
 class StationView(QFrame):
@@ -54,7 +48,7 @@ class StationView(QFrame):
         self._step_layout.setContentsMargins(0, 0, 0, 0)
         self._step_layout.setSpacing(12)
         root.addWidget(self.step, 1)
-        self.print_panel = PrintPanel()  # after a save: the label as printed and the tote to use (issue 4)
+        self.print_panel = PrintPanel()  # after a save: the label as printed and the tote to use
         root.addWidget(self.print_panel)
         self.text_field = QLineEdit()  # only for free text (unknown item description, void note)
         self.text_field.setMaxLength(200)
@@ -62,22 +56,63 @@ class StationView(QFrame):
         self.text_field.setProperty("scannerRaw", True)
         self.text_field.hide()
         root.addWidget(self.text_field)
-        bottom = QHBoxLayout()
         self.scan_field = label("", "option", wrap=False)
         self.scan_field.setMinimumHeight(64)
-        bottom.addWidget(self.scan_field, 1)
-        root.addLayout(bottom)
+        root.addWidget(self.scan_field)
         self.keys_hint = label("", "hint")
         root.addWidget(self.keys_hint)
+        self._shown: dict[str, Any] = {}
         self.show_buffer("")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         self.key_pressed.emit(event)
 
-    # Pieces -------------------------------------------------------------------------------------------
     def show_buffer(self, text: str) -> None:
         shown = text.replace("\x1d", "⟨GS⟩")
         self.scan_field.setText(shown if shown else "▍ Scan or type…")
+
+    # The whole screen from the state ---------------------------------------------------------------
+    def show_state(self, state: StationState, today: date) -> None:
+        self._part("banner", state.message, self._render_banner)
+        self._part("card", (state.item, today), lambda _: self._render_card(state.item, today))
+        self._part("step", _step_key(state), lambda _: self._render_step(state))
+        # The label and tote of the last save show at Ready; the next item takes the room (its tote scan still
+        # confirms the last one).
+        self._part("panel", state.panel if state.step is Step.READY else None, self.print_panel.show_panel)
+
+    def _part(self, name: str, key: object, draw: Any) -> None:
+        if name in self._shown and self._shown[name] == key:
+            return
+        self._shown[name] = key
+        draw(key)
+
+    def _render_banner(self, message: Any) -> None:
+        if message is None:
+            self.banner.clear()
+        else:
+            self.banner.show_message(message.text, TONE_COLOURS[message.tone])
+
+    def _render_card(self, item: ItemView | None, today: date) -> None:
+        clear_layout(self._card_layout)
+        if item is None:
+            self.item_card.hide()
+            return
+        shown = item_card(item, today)
+        self.item_card.show()
+        add = self._card_layout.addWidget
+        add(label(shown.title, "prompt"))
+        add(label(shown.subtitle, "subtitle"))
+        for line in shown.lines:
+            add(label(line, "reason"))
+        if shown.flags:
+            chips = QHBoxLayout()
+            for chip in shown.flags:
+                chips.addWidget(label(chip.text, "badflag" if chip.serious else "flag", wrap=False))
+            chips.addStretch(1)
+            self._card_layout.addLayout(chips)
+
+    def _render_step(self, state: StationState) -> None:
+        _STEPS[state.step](self, state)
 
     def _reset_step(self, keys: str) -> QVBoxLayout:
         clear_layout(self._step_layout)
@@ -85,72 +120,62 @@ class StationView(QFrame):
         self.keys_hint.setText(keys)
         return self._step_layout
 
-    def show_item_card(self, item: ItemView | None, today: date) -> None:
-        clear_layout(self._card_layout)
-        if item is None:
-            self.item_card.hide()
-            return
-        self.item_card.show()
-        add = self._card_layout.addWidget
-        add(label(item.description, "prompt"))
-        if item.product is not None:
-            p = item.product
-            add(label(f"SKU {p.sku} · GTIN {p.gtin or '—'} · {CATEGORIES.get(p.category, p.category)} · "
-                      f"{money(p.unit_value_cents)} · {p.vendor}", "subtitle"))
-        else:
-            add(label(f"Not in the catalog (scanned {item.scanned_code}) · {CATEGORIES.get(item.category)}",
-                      "subtitle"))
-        add(label(_rma_text(item, today), "reason"))
-        serial = _serial_text(item)
-        if serial:
-            add(label(serial, "reason"))
-        lot_expiry = _lot_expiry_text(item, today)
-        if lot_expiry:
-            add(label(lot_expiry, "reason"))
-        if item.flags:
-            chips = QHBoxLayout()
-            for flag in item.flags:
-                chips.addWidget(label(FLAGS.get(flag, flag), "badflag" if flag in SERIOUS_FLAGS else "flag",
-                                      wrap=False))
-            chips.addStretch(1)
-            self._card_layout.addLayout(chips)
-
     # Steps --------------------------------------------------------------------------------------------
-    def show_ready(self, last: ItemView | None, pending_rma: str | None, operator_name: str) -> None:
-        layout = self._reset_step("Scan an item · scan the RMA label first if there is one · F8 void last item · "
-                                  "F9 print queue · F10 close a tote · F12 sign out")
-        layout.addWidget(label(f"Ready, {operator_name}. Scan the next item.", "question"))
-        if pending_rma:
-            layout.addWidget(label(f"RMA {pending_rma} scanned: now scan the item. (Esc forgets the RMA.)",
+    def show_ready(self, state: StationState) -> None:
+        layout = self._reset_step(KEYS_READY)
+        name = state.operator.name if state.operator else ""
+        layout.addWidget(label(f"Ready, {name}. Scan the next item.", "question"))
+        if state.pending_rma:
+            layout.addWidget(label(f"RMA {state.pending_rma} scanned: now scan the item. (Esc forgets the RMA.)",
                                    "prompt"))
+        last = state.looked_up or state.last_saved
         if last is not None and last.status == "final":
             frame, inner = card()
-            inner.addWidget(label(f"Done: {last.lpn} · {last.description}", "reason"))
+            head = "Looked up" if last is state.looked_up else "Done"
+            inner.addWidget(label(f"{head}: {last.lpn} · {last.description}", "reason"))
             inner.addWidget(label(f"Grade {last.grade} → {disposition_label(last.disposition)}", "prompt"))
             inner.addWidget(label("Wrong? Press F8 to void it.", "hint"))
             layout.addWidget(frame)
         elif last is not None and last.status == "voided":
-            layout.addWidget(label(f"Voided: {last.lpn} ({last.void_reason}). Scan it again to regrade.", "reason"))
+            layout.addWidget(label(f"Voided: {last.lpn} ({last.void_reason}). Scan its LPN or the product again "
+                                   "to regrade it.", "reason"))
         layout.addStretch(1)
 
-    def show_unknown_capture(self, code: str, description: str | None) -> None:
-        if description is None:
-            layout = self._reset_step("Type a short description, then Enter · Esc cancels")
-            layout.addWidget(label(f"{code} is not in the catalog.", "question"))
-            layout.addWidget(label("Describe the item in a few words (brand, what it is, colour):", "prompt"))
-            self.text_field.clear()
-            self.text_field.setPlaceholderText("e.g. black wireless earbuds, no box")
-            self.text_field.show()
-            self.text_field.setFocus()
-            layout.addStretch(1)
-        else:
-            layout = self._reset_step("Press the number of the category · Esc cancels")
-            layout.addWidget(label(f"“{description}”: which category?", "question"))
-            for number, name in enumerate(CATEGORIES.values(), start=1):
-                layout.addWidget(label(f"{number}   {name}", "option"))
-            layout.addStretch(1)
+    def show_describe(self, state: StationState) -> None:
+        code = state.unknown_scan.value if state.unknown_scan else ""
+        layout = self._reset_step("Type a short description, then Enter · Esc cancels")
+        layout.addWidget(label(f"{code} is not in the catalog.", "question"))
+        layout.addWidget(label("Describe the item in a few words (brand, what it is, colour):", "prompt"))
+        self._ask_text("e.g. black wireless earbuds, no box")
+        layout.addStretch(1)
 
-    def show_serial(self, item: ItemView) -> None:
+    def show_choices(self, state: StationState) -> None:
+        titles = {
+            Step.CATEGORY: (f"“{state.unknown_description}”: which category?",
+                            "Press the number of the category · Esc cancels"),
+            Step.VOID_REASON: (f"Void {state.void_target.lpn if state.void_target else ''} "
+                               f"({state.void_target.description if state.void_target else ''})? Why:",
+                               "Press the number of the reason · Esc = keep the item"),
+            Step.TOTES: ("Close a tote" if state.choices else "No tote is open at this station",
+                         "Press the number of the tote (or scan it) to close it and print its manifest · Esc = back"),
+        }
+        title, keys = titles[state.step]
+        layout = self._reset_step(keys)
+        layout.addWidget(label(title, "question"))
+        layout.addLayout(_choice_grid(state.choices))
+        layout.addStretch(1)
+
+    def show_void_note(self, state: StationState) -> None:
+        lpn = state.void_target.lpn if state.void_target else ""
+        layout = self._reset_step("Type why, then Enter · Backspace on an empty field = other reason · "
+                                  "Esc = keep the item")
+        layout.addWidget(label(f"Void {lpn}: say why in a few words", "question"))
+        self._ask_text("reason")
+        layout.addStretch(1)
+
+    def show_serial(self, state: StationState) -> None:
+        item = state.item
+        assert item is not None
         layout = self._reset_step("Scan or type the serial number, then Enter · Esc cancels the item")
         layout.addWidget(label("Scan the serial number", "question"))
         expected = item.rma_line.expected_serial if item.rma_line else None
@@ -159,11 +184,15 @@ class StationView(QFrame):
             "prompt"))
         layout.addStretch(1)
 
-    def show_question(self, question: cl.Question, number: int, total: int) -> None:
+    def show_question(self, state: StationState) -> None:
+        item, question = state.item, state.question
+        assert item is not None and question is not None
+        number, total = item.progress
         keys = "Press the number of the answer" if question.kind != "number" else "Type the number, then Enter"
-        layout = self._reset_step(f"{keys} · Backspace = back one question · Esc = cancel item")
+        layout = self._reset_step(f"{keys} · 0 = nothing else wrong · Backspace = back one question · "
+                                  "Esc = cancel item")
         progress = QProgressBar()
-        progress.setRange(0, total)
+        progress.setRange(0, max(total, 1))
         progress.setValue(number - 1)
         progress.setTextVisible(False)
         layout.addWidget(label(f"Question {number} of {total}", "hint"))
@@ -172,9 +201,7 @@ class StationView(QFrame):
         if question.help:
             layout.addWidget(label(question.help, "hint"))
         if question.kind == "number":
-            bounds = [f"{v:g}" for v in (question.minimum, question.maximum) if v is not None]
-            span = f" ({' to '.join(bounds)}{' ' + question.unit if question.unit else ''})" if bounds else ""
-            layout.addWidget(label(f"Type a number{span} and press Enter", "prompt"))
+            layout.addWidget(label(_number_prompt(question), "prompt"))
         else:
             row = QHBoxLayout()
             for option in question.options:
@@ -183,87 +210,71 @@ class StationView(QFrame):
             layout.addLayout(row)
         layout.addStretch(1)
 
-    def show_result(self, decision: Decision) -> None:
+    def show_result(self, state: StationState) -> None:
+        item = state.item
+        assert item is not None and item.grade is not None and item.disposition is not None
         layout = self._reset_step("Enter = confirm and save · Backspace = change the last answer · Esc = cancel")
-        grade = decision.grade.grade.value
         head = QHBoxLayout()
-        chip = label(grade if grade != "Salvage" else "S", "grade", wrap=False)
-        chip.setStyleSheet(f"background: {GRADE_COLOURS.get(grade, '#444')};")
+        chip = label(item.grade if item.grade != "Salvage" else "S", "grade", wrap=False)
+        chip.setStyleSheet(f"background: {GRADE_COLOURS.get(item.grade, '#444')};")
         head.addWidget(chip)
         words = QVBoxLayout()
-        words.addWidget(label(GRADE_LABELS[Grade(grade)], "prompt"))
-        words.addWidget(label("→ " + DISPOSITION_LABELS[decision.disposition.disposition], "disposition"))
+        words.addWidget(label(GRADE_LABELS[Grade(item.grade)], "prompt"))
+        words.addWidget(label("→ " + DISPOSITION_LABELS[Disposition(item.disposition)], "disposition"))
         head.addLayout(words, 1)
         layout.addLayout(head)
         layout.addWidget(label("Why:", "prompt"))
-        for rule in (*decision.grade.fired, *decision.disposition.fired):
+        for rule in (*item.grade_rules, *item.disposition_rules):
             layout.addWidget(label("•  " + rule.why, "reason"))
+        if item.auto_answered:
+            layout.addWidget(label(f"{len(item.auto_answered)} question(s) answered “nothing else wrong”.", "hint"))
         layout.addStretch(1)
 
-    def show_totes(self, totes: list[ToteView]) -> None:
-        layout = self._reset_step("Press the number of the tote to close it and print its manifest · Esc = back")
-        layout.addWidget(label("Close a tote" if totes else "No tote is open at this station", "question"))
-        for number, tote in enumerate(totes[:9], start=1):
-            layout.addWidget(label(f"{number}   {tote.label} · {tote.items} items, {tote.confirmed} scanned in",
-                                   "option"))
-        layout.addStretch(1)
-
-    def show_resume(self, item: ItemView, answered: int, total: int) -> None:
+    def show_resume(self, state: StationState) -> None:
+        item = state.item
+        assert item is not None
         layout = self._reset_step("Enter = continue where it was · Esc = discard it")
         layout.addWidget(label("An unfinished item was found on this station", "question"))
         started = item.created_at.astimezone().strftime("%H:%M")
-        layout.addWidget(label(f"{item.description}: {answered} of {total} questions answered, started {started}.",
+        layout.addWidget(label(f"{item.description}: {len(item.answers)} question(s) answered, started {started}.",
                                "prompt"))
         layout.addStretch(1)
 
-    def show_void(self, item: ItemView, reason_code: str | None) -> None:
-        if reason_code is None:
-            layout = self._reset_step("Press the number of the reason · Esc = keep the item")
-            layout.addWidget(label(f"Void {item.lpn} ({item.description})? Why:", "question"))
-            for number, text in enumerate(VOID_REASONS.values(), start=1):
-                layout.addWidget(label(f"{number}   {text}", "option"))
-        else:
-            layout = self._reset_step("Type why, then Enter · Esc = keep the item")
-            layout.addWidget(label(f"Void {item.lpn}: say why in a few words", "question"))
-            self.text_field.clear()
-            self.text_field.setPlaceholderText("reason")
-            self.text_field.show()
-            self.text_field.setFocus()
-        layout.addStretch(1)
+    def _ask_text(self, placeholder: str) -> None:
+        self.text_field.clear()
+        self.text_field.setPlaceholderText(placeholder)
+        self.text_field.show()
+        self.text_field.setFocus()
 
 
-def _rma_text(item: ItemView, today: date) -> str:
-    line = item.rma_line
-    if line is None:
-        if "sku_mismatch" in item.flags:
-            return "This item is not on the scanned RMA."
-        return "No RMA: scan the RMA label now if the parcel has one."
-    parts = [f"RMA {line.rma_number} line {line.line_no} (order {line.order_number})"]
-    if line.claimed_reason:
-        parts.append("customer says: " + CLAIMED_REASONS.get(line.claimed_reason, line.claimed_reason))
-    if line.order_date is not None:
-        days = (today - line.order_date).days
-        late = "  LATE" if days > line.return_window_days else ""
-        parts.append(f"bought {days} days ago (window {line.return_window_days}){late}")
-    return " · ".join(parts)
+def _step_key(state: StationState) -> tuple[object, ...]:
+    """What the middle of the screen depends on: redraw it only when one of these changed."""
+    return (state.step, state.item, state.choices, state.pending_rma, state.last_saved, state.looked_up,
+            state.unknown_scan, state.unknown_description, state.void_target, state.operator)
 
 
-def _lot_expiry_text(item: ItemView, today: date) -> str:
-    """From a GS1 barcode (AI 10 and 17): the lot, and the expiry with how far it is from today."""
-    parts = [f"Lot {item.lot}"] if item.lot else []
-    if item.expiry is not None:
-        days = (item.expiry - today).days
-        when = f"EXPIRED {-days} days ago" if days < 0 else f"in {days} days"
-        parts.append(f"expires {item.expiry:%d %b %Y} ({when})")
-    return " · ".join(parts)
+def _choice_grid(choices: tuple[Choice, ...]) -> QVBoxLayout:
+    column = QVBoxLayout()
+    for choice in choices:
+        column.addWidget(label(f"{choice.key}   {choice.label}", "option"))
+    return column
 
 
-def _serial_text(item: ItemView) -> str:
-    expected = item.rma_line.expected_serial if item.rma_line else None
-    if item.serial and expected and item.serial != expected:
-        return f"Serial {item.serial} — the RMA expects {expected}"
-    if item.serial:
-        return f"Serial {item.serial}" + (" ✓ matches the RMA" if expected else "")
-    if expected:
-        return f"Expected serial {expected}"
-    return ""
+def _number_prompt(question: cl.Question) -> str:
+    bounds = [f"{v:g}" for v in (question.minimum, question.maximum) if v is not None]
+    span = f" ({' to '.join(bounds)}{' ' + question.unit if question.unit else ''})" if bounds else ""
+    return f"Type a number{span} and press Enter"
+
+
+_STEPS = {
+    Step.READY: StationView.show_ready,
+    Step.DESCRIBE: StationView.show_describe,
+    Step.CATEGORY: StationView.show_choices,
+    Step.VOID_REASON: StationView.show_choices,
+    Step.TOTES: StationView.show_choices,
+    Step.VOID_NOTE: StationView.show_void_note,
+    Step.SERIAL: StationView.show_serial,
+    Step.QUESTION: StationView.show_question,
+    Step.RESULT: StationView.show_result,
+    Step.RESUME: StationView.show_resume,
+}
