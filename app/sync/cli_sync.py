@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from app.config import Settings
 from app.db import migrate
+from app.db.engine import describe_url
 from app.db.uow import Database
 from app.errors import ConfigError
 from app.sync.central import central_url
 from app.sync.runner import read_status, sync_once
+from app.sync.site_files import publish
 
 
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
@@ -52,22 +55,18 @@ def _status(local: Database, settings: Settings) -> int:
     print(f"waiting to be sent: {status.waiting}")
     print(f"conflicts logged: {status.conflicts}")
     print(f"last error: {status.last_error or 'none'}")
+    if status.error_kind is not None:
+        print(f"kind of problem: {status.error_kind}")
     return 1 if status.last_error else 0
 
 
 def _shown(url: str) -> str:
     if not url:
         return "(not set: central_db or RETURNS_DESK_CENTRAL_DB)"
-    from app.db.engine import describe_url
-
     return describe_url(url)
 
 
 def run_publish(settings: Settings) -> int:
-    from pathlib import Path
-
-    from app.sync.site_files import publish
-
     db = Database(settings.db)
     try:
         migrate.ensure_current(db)

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Result, Table, event, insert, inspect, select, update
+from sqlalchemy import Column, Result, Table, event, insert, inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
@@ -107,8 +107,13 @@ def _bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
     return result
 
 
+def _primary_key(model: type) -> Column[Any]:
+    column: Column[Any] = inspect(model).primary_key[0]  # every pushed table has a one-column key
+    return column
+
+
 def _matched_keys(state: ORMExecuteState, model: type) -> list[Any]:
-    primary_key = inspect(model).primary_key[0]
+    primary_key = _primary_key(model)
     parameters = state.parameters
     if isinstance(parameters, Sequence) and not isinstance(parameters, dict):  # bulk UPDATE by primary key
         return [p[primary_key.key] for p in parameters]
@@ -120,8 +125,7 @@ def _matched_keys(state: ORMExecuteState, model: type) -> list[Any]:
 def _reloaded(session: Session, model: type, keys: list[Any]) -> list[Any]:
     if not keys:
         return []
-    primary_key = inspect(model).primary_key[0]
-    return list(session.scalars(select(model).where(primary_key.in_(keys))
+    return list(session.scalars(select(model).where(_primary_key(model).in_(keys))
                                 .execution_options(populate_existing=True)))
 
 

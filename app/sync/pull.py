@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db.models import Operator, Product, Recall, Rma, RmaLine, SiteFile
 from app.db.uow import Database
-from app.errors import SyncError
+from app.errors import SyncRefused
 from app.sync import state
 from app.sync.central import plain_errors
 
@@ -113,7 +113,7 @@ def _store(local: Database, table: Table, rows: list[dict[str, Any]], lines: lis
                 upsert_by_id(conn, RMA_LINE, lines)
             state.write(conn, cursor_key(table), _cursor_after(rows, horizon))
     except IntegrityError as exc:
-        raise SyncError(
+        raise SyncRefused(
             f"This station's own {table.name} rows clash with the central ones ({str(exc.orig).splitlines()[0]}). "
             "In station mode master data comes only from the central database: import it there, and set up "
             "the station with an empty database (docs/central-database.md)."

@@ -15,9 +15,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (
@@ -34,10 +32,24 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
-from app.db.models import AuditEvent, Container, OutboxEntry, PrintJob, ReturnItem, SyncApplied, SyncConflict
+from app.db.models import OutboxEntry
 from app.db.uow import Database
 from app.errors import SyncError
+from app.sync.batch import (
+    APPLIED,
+    AUDIT,
+    CONFLICT,
+    CONTAINER,
+    ITEM,
+    JOB,
+    Change,
+    Conflict,
+    PushResult,
+    conflict_row,
+    refuse_unknown,
+)
 from app.sync.central import is_postgres, plain_errors
 from app.sync.codec import from_json, is_binary, to_json
 from app.sync.push_pg import apply_batch_postgres
@@ -45,46 +57,8 @@ from app.sync.push_pg import apply_batch_postgres
 BATCH_SIZE = 5000
 MAX_BATCH_BYTES = 16 * 1024 * 1024
 OUTBOX: Table = OutboxEntry.__table__  # type: ignore[assignment]
-ITEM: Table = ReturnItem.__table__  # type: ignore[assignment]
-JOB: Table = PrintJob.__table__  # type: ignore[assignment]
-CONTAINER: Table = Container.__table__  # type: ignore[assignment]
-AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
-APPLIED: Table = SyncApplied.__table__  # type: ignore[assignment]
-CONFLICT: Table = SyncConflict.__table__  # type: ignore[assignment]
 # Payload keys that are not columns: how the central side resolves the tote and checks the version.
 EXTRA_KEYS = ("container_code", "base_version")
-
-
-@dataclass(frozen=True)
-class Change:
-    outbox_id: int
-    change_id: uuid.UUID
-    entity: str
-    key: str
-    payload_text: str  # JSON as stored: PostgreSQL parses it itself
-
-    @cached_property
-    def payload(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.payload_text)
-        return data
-
-
-@dataclass(frozen=True)
-class Conflict:
-    change: Change
-    central: dict[str, Any]  # the central record as JSON: what the station takes
-
-
-@dataclass
-class PushResult:
-    sent: int = 0
-    replayed: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
-
-    def add(self, other: PushResult) -> None:
-        self.sent += other.sent
-        self.replayed += other.replayed
-        self.conflicts.extend(other.conflicts)
 
 
 def count_waiting(local: Database) -> int:
@@ -154,6 +128,7 @@ def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) ->
     """Apply one batch inside the caller's central transaction."""
     if is_postgres(conn):
         return apply_batch_postgres(conn, station_id, changes)
+    refuse_unknown([c.entity for c in changes])
     seen = set(conn.scalars(select(APPLIED.c.change_id).where(
         one_of(conn, APPLIED.c.change_id, [c.change_id for c in changes]))))
     fresh = [c for c in changes if c.change_id not in seen]
@@ -165,10 +140,6 @@ def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) ->
     conflicts = _apply_items(conn, station_id, by_entity.get("return_item", []), codes)
     _upsert(conn, JOB, _latest(by_entity.get("print_job", [])), "id", codes)
     _insert(conn, AUDIT, [c.payload for c in by_entity.get("audit_event", [])])
-    unknown = set(by_entity) - {"container", "return_item", "print_job", "audit_event"}
-    if unknown:
-        raise SyncError(f"This station sends changes of a kind the central database does not know ({unknown}). "
-                        "Upgrade Returns Desk on the station or the server so both are the same version.")
     now = datetime.now(UTC)
     if fresh:
         conn.execute(insert(APPLIED), [{"change_id": c.change_id, "station_id": station_id, "applied_at": now}
@@ -179,8 +150,6 @@ def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) ->
 def one_of(conn: Connection, column: ColumnElement[Any], values: list[Any]) -> ColumnElement[bool]:
     """`column IN (...)`; on PostgreSQL one array parameter instead of thousands of placeholders."""
     if is_postgres(conn):
-        from sqlalchemy.dialects.postgresql import ARRAY
-
         return column == any_(bindparam("one_of_values", values, type_=ARRAY(column.type)))
     return column.in_(values)
 
@@ -232,19 +201,6 @@ def _apply_items(conn: Connection, station_id: str, changes: list[Change], codes
         now = datetime.now(UTC)
         conn.execute(insert(CONFLICT), [conflict_row(station_id, c, now) for c in conflicts])
     return conflicts
-
-
-def conflict_row(station_id: str, conflict: Conflict, now: datetime) -> dict[str, Any]:
-    sent = conflict.change.payload
-    return {
-        "entity": "return_item", "entity_key": conflict.change.key, "station_id": station_id,
-        "local": sent, "central": conflict.central, "detected_at": now,
-        "resolution": (
-            f"Central version {conflict.central['version']} kept (changed centrally, e.g. by a supervisor); "
-            f"station {station_id} sent version {sent['version']} based on version {sent.get('base_version')}. "
-            "The station's version is kept here and the station now shows the central one."
-        ),
-    }
 
 
 def _columns_of(table: Table, payload: dict[str, Any], codes: dict[str, int]) -> dict[str, Any]:

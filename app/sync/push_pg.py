@@ -12,23 +12,30 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, text
 
-from app.errors import SyncError
+from app.sync.batch import (
+    AUDIT,
+    CONFLICT,
+    CONTAINER,
+    ITEM,
+    JOB,
+    KNOWN_ENTITIES,
+    Change,
+    Conflict,
+    PushResult,
+    conflict_row,
+    refuse_unknown,
+)
 from app.sync.codec import is_binary, to_json
 
-if TYPE_CHECKING:
-    from app.sync.push import Change, PushResult
-
 STAGE = "sync_stage"
-KNOWN = ("container", "return_item", "print_job", "audit_event")
 
 
 def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:
-    from app.sync.push import AUDIT, CONTAINER, ITEM, JOB, PushResult
-
+    refuse_unknown([c.entity for c in changes])
     _stage(conn, changes)
     # Exactly once: a change id already applied is a replay; ON CONFLICT also covers two pushes at once.
     fresh = set(conn.execute(text(
@@ -38,12 +45,6 @@ def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Ch
     replays = [c.change_id for c in changes if c.change_id not in fresh]
     if replays:
         conn.execute(text(f"DELETE FROM {STAGE} WHERE change_id = ANY(:ids)"), {"ids": replays})  # noqa: S608
-    unknown = conn.execute(text(
-        f"SELECT DISTINCT entity FROM {STAGE} WHERE entity <> ALL(:known)"), {"known": list(KNOWN)}  # noqa: S608
-    ).scalars().all()
-    if unknown:
-        raise SyncError(f"This station sends changes of a kind the central database does not know ({unknown}). "
-                        "Upgrade Returns Desk on the station or the server so both are the same version.")
     q = conn.dialect.identifier_preparer.quote
     _upsert(conn, CONTAINER, "container", "code", q)
     columns = [c.name for c in ITEM.columns]
@@ -85,7 +86,7 @@ def _stage(conn: Connection, changes: Sequence[Change]) -> None:
 
 def _latest(entity: str) -> str:
     """CTE `latest`: the last change of each record in the batch (a statement may touch a row only once)."""
-    assert entity in KNOWN  # our own constant, never data
+    assert entity in KNOWN_ENTITIES  # our own constant, never data
     return (f"latest AS (SELECT DISTINCT ON (entity_key) entity_key, payload FROM {STAGE} "  # noqa: S608
             f"WHERE entity = '{entity}' ORDER BY entity_key, seq DESC)")
 
@@ -113,8 +114,6 @@ def _item_conflicts(conn: Connection, station_id: str, changes: Sequence[Change]
                     ) -> tuple[list[Any], list[str]]:
     """Items of the batch that exist centrally: the ones still at the station's base version are updates;
     the others were changed centrally: central wins, the station's version is logged (conflicts)."""
-    from app.sync.push import CONFLICT, Conflict, conflict_row
-
     first: dict[str, Change] = {}
     last: dict[str, Change] = {}
     for change in changes:

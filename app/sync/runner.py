@@ -10,13 +10,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.db.models import SyncConflict
 from app.db.uow import Database
-from app.errors import CentralUnavailable, ReturnsDeskError
+from app.errors import CentralSchemaMismatch, CentralUnavailable, ReturnsDeskError, SyncRefused
 from app.sync import state
 from app.sync.pull import PullResult, pull_once
 from app.sync.push import PushResult, count_waiting, push_once
@@ -24,6 +25,25 @@ from app.sync.site_files import site_dir, write_pulled_files
 
 log = logging.getLogger("returns_desk.sync")
 MAX_BACKOFF_S = 300.0
+
+
+class SyncErrorKind(StrEnum):
+    """What kind of problem stopped the last sync round, from the error's type (never from its text)."""
+
+    UNREACHABLE = "unreachable"  # the central database cannot be reached: work continues, changes wait
+    REFUSED = "refused"  # it refused the station's data or user (rights, password, constraint): IT fixes it
+    SCHEMA = "schema"  # its schema and this version differ: upgrade the one that is behind
+    OTHER = "other"  # any other server error, or a bug (details in the log)
+
+
+def error_kind(error: BaseException) -> SyncErrorKind:
+    if isinstance(error, CentralUnavailable):
+        return SyncErrorKind.UNREACHABLE
+    if isinstance(error, SyncRefused):
+        return SyncErrorKind.REFUSED
+    if isinstance(error, CentralSchemaMismatch):
+        return SyncErrorKind.SCHEMA
+    return SyncErrorKind.OTHER
 
 
 @dataclass(frozen=True)
@@ -34,6 +54,7 @@ class SyncStatus:
     last_sync_at: datetime | None
     last_error: str | None
     conflicts: int
+    error_kind: SyncErrorKind | None = None  # set with last_error: what the UI switches on
 
     def describe(self) -> str:
         last = f"last sync {self.last_sync_at.astimezone():%H:%M:%S}" if self.last_sync_at else "never synced"
@@ -52,11 +73,14 @@ class SyncReport:
 def read_status(local: Database) -> SyncStatus:
     with local.engine.connect() as conn:
         conflicts = int(conn.execute(select(func.count()).select_from(SyncConflict)).scalar_one())
+        last_error = state.read(conn, "last_error") or None
+        kind = state.read(conn, "last_error_kind") or SyncErrorKind.OTHER
         return SyncStatus(
             waiting=count_waiting(local),
             last_sync_at=state.read_time(conn, "last_sync_at"),
-            last_error=state.read(conn, "last_error") or None,
+            last_error=last_error,
             conflicts=conflicts,
+            error_kind=SyncErrorKind(kind) if last_error else None,
         )
 
 
@@ -71,17 +95,19 @@ def sync_once(local: Database, central: Database, station_id: str,
             write_pulled_files(local, site_folder or site_dir())
         pushed = push_once(local, central, station_id, should_stop=should_stop)
     except ReturnsDeskError as exc:
-        _record(local, error=str(exc))
+        _record(local, error=exc)
         raise
     _record(local, error=None)
     return SyncReport(pulled, pushed)
 
 
-def _record(local: Database, error: str | None) -> None:
+def _record(local: Database, error: BaseException | None, text: str | None = None) -> None:
+    """The round's outcome: its time when it worked, else the error in words (`text`, default str(error))."""
     with local.engine.begin() as conn:
         if error is None:
             state.write(conn, "last_sync_at", datetime.now(UTC).isoformat())
-        state.write(conn, "last_error", error or "")
+        state.write(conn, "last_error", "" if error is None else text or str(error))
+        state.write(conn, "last_error_kind", "" if error is None else error_kind(error))
 
 
 class SyncLoop:
@@ -134,8 +160,8 @@ class SyncLoop:
         except Exception as exc:  # a bug must not kill the loop: log it, say it, try again later
             self.failures += 1
             log.exception("sync failed unexpectedly")
-            _record(self.local, error=f"Sync failed ({type(exc).__name__}); details are in the log. "
-                                      "Work continues; changes wait and are sent later.")
+            _record(self.local, exc, f"Sync failed ({type(exc).__name__}); details are in the log. "
+                                     "Work continues; changes wait and are sent later.")
         try:
             self.on_status(read_status(self.local))
         except Exception:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from app.config import Settings, load_settings
 from app.db.uow import Database
-from app.errors import CentralUnavailable, ConfigError, SyncError
+from app.errors import CentralSchemaMismatch, CentralUnavailable, ConfigError, SyncError, SyncRefused
+from app.sync.batch import PushResult
 from app.sync.central import central_url, plain_errors
-from app.sync.runner import MAX_BACKOFF_S, SyncLoop
+from app.sync.pull import PullResult
+from app.sync.runner import MAX_BACKOFF_S, SyncErrorKind, SyncLoop, SyncStatus, read_status
 
 
 def test_mode_and_central_db_come_from_the_environment(tmp_path):
@@ -47,15 +51,57 @@ def test_backoff_grows_and_is_capped():
     assert loop.next_delay() == MAX_BACKOFF_S
 
 
+class PgError(Exception):
+    """A psycopg error as far as classification goes: its message and SQLSTATE."""
+
+    def __init__(self, message: str, sqlstate: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
 @pytest.mark.parametrize(("error", "expected", "words"), [
     (OperationalError("SELECT 1", {}, Exception("connection refused")), CentralUnavailable, "cannot be reached"),
     (ProgrammingError("SELECT 1", {}, Exception("packet sequence"), connection_invalidated=True),
      CentralUnavailable, "Work continues here"),
-    (IntegrityError("INSERT", {}, Exception("foreign key")), SyncError, "refused a change"),
+    (IntegrityError("INSERT", {}, Exception("foreign key")), SyncRefused, "refused a change"),
     (ProgrammingError("SELECT 1", {}, Exception("no such table")), SyncError, "db upgrade"),
+    # By the driver's code: PostgreSQL SQLSTATE, MariaDB/MySQL error number.
+    (OperationalError("SELECT 1", {}, PgError("password authentication failed", "28P01")), SyncRefused, "password"),
+    (ProgrammingError("SELECT 1", {}, PgError("permission denied", "42501")), SyncRefused, "rights"),
+    (ProgrammingError("SELECT 1", {}, PgError('relation "sync_applied" does not exist', "42P01")),
+     CentralSchemaMismatch, "upgrade the central schema"),
+    (OperationalError("SELECT 1", {}, PgError("the database system is shutting down", "57P03")),
+     CentralUnavailable, "cannot be reached"),
+    (OperationalError("SELECT 1", {}, Exception(1054, "Unknown column 'auto_answered'")), CentralSchemaMismatch,
+     "does not have the tables"),
+    (OperationalError("SELECT 1", {}, Exception(1045, "Access denied for user")), SyncRefused, "user"),
+    (OperationalError("SELECT 1", {}, Exception(2003, "Can't connect to MySQL server")), CentralUnavailable,
+     "3 change"),
 ])
 def test_driver_errors_become_words(tmp_path, error, expected, words):
     central = Database(f"sqlite:///{tmp_path / 'c.db'}")
-    with pytest.raises(expected, match=words), plain_errors(central, waiting=lambda: 3):
+    with pytest.raises(expected, match=words) as raised, plain_errors(central, waiting=lambda: 3):
         raise error
+    assert type(raised.value) is expected  # the exact kind: the UI switches on it
     central.dispose()
+
+
+@pytest.mark.parametrize(("error", "kind"), [
+    (CentralUnavailable("down"), SyncErrorKind.UNREACHABLE),
+    (SyncRefused("no rights"), SyncErrorKind.REFUSED),
+    (CentralSchemaMismatch("old server"), SyncErrorKind.SCHEMA),
+    (SyncError("other"), SyncErrorKind.OTHER),
+    (RuntimeError("a bug"), SyncErrorKind.OTHER),
+])
+def test_the_status_says_the_kind_of_problem_from_the_error_type(empty_db, error, kind):
+    loop = SyncLoop(empty_db, Database("sqlite://"), "D01", 30, on_status=lambda s: None)
+    seen: list[SyncStatus] = []
+    loop.on_status = seen.append
+    with patch("app.sync.runner.pull_once", side_effect=error):
+        loop.run_round()
+    assert seen[-1].error_kind is kind and seen[-1].last_error
+    assert read_status(empty_db).error_kind is kind  # kept in the file: `sync status` in another process
+    with patch("app.sync.runner.pull_once", return_value=PullResult()), \
+            patch("app.sync.runner.push_once", return_value=PushResult()):
+        loop.run_round()
+    assert seen[-1].error_kind is None and seen[-1].last_error is None

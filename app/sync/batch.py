@@ -1,0 +1,79 @@
+"""What a push batch is made of, shared by the portable path (push.py) and the PostgreSQL one (push_pg.py):
+the changes read from the outbox, the conflicts found, the result, and the central tables they touch."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Table
+
+from app.db.models import AuditEvent, Container, PrintJob, ReturnItem, SyncApplied, SyncConflict
+from app.errors import CentralSchemaMismatch
+
+ITEM: Table = ReturnItem.__table__  # type: ignore[assignment]
+JOB: Table = PrintJob.__table__  # type: ignore[assignment]
+CONTAINER: Table = Container.__table__  # type: ignore[assignment]
+AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
+APPLIED: Table = SyncApplied.__table__  # type: ignore[assignment]
+CONFLICT: Table = SyncConflict.__table__  # type: ignore[assignment]
+# The kinds of change a station sends, in the order a batch applies them (items and jobs refer to totes).
+KNOWN_ENTITIES = ("container", "return_item", "print_job", "audit_event")
+
+
+@dataclass(frozen=True)
+class Change:
+    outbox_id: int
+    change_id: uuid.UUID
+    entity: str
+    key: str
+    payload_text: str  # JSON as stored: PostgreSQL parses it itself
+
+    @cached_property
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.payload_text)
+        return data
+
+
+@dataclass(frozen=True)
+class Conflict:
+    change: Change
+    central: dict[str, Any]  # the central record as JSON: what the station takes
+
+
+@dataclass
+class PushResult:
+    sent: int = 0
+    replayed: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def add(self, other: PushResult) -> None:
+        self.sent += other.sent
+        self.replayed += other.replayed
+        self.conflicts.extend(other.conflicts)
+
+
+def refuse_unknown(entities: Sequence[str]) -> None:
+    unknown = sorted(set(entities) - set(KNOWN_ENTITIES))
+    if unknown:
+        raise CentralSchemaMismatch(
+            f"This station sends changes of a kind the central database does not know ({', '.join(unknown)}). "
+            "Upgrade Returns Desk on the station or the server so both are the same version.")
+
+
+def conflict_row(station_id: str, conflict: Conflict, now: datetime) -> dict[str, Any]:
+    sent = conflict.change.payload
+    return {
+        "entity": "return_item", "entity_key": conflict.change.key, "station_id": station_id,
+        "local": sent, "central": conflict.central, "detected_at": now,
+        "resolution": (
+            f"Central version {conflict.central['version']} kept (changed centrally, e.g. by a supervisor); "
+            f"station {station_id} sent version {sent['version']} based on version {sent.get('base_version')}. "
+            "The station's version is kept here and the station now shows the central one."
+        ),
+    }
