@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__
+from app import cli_printing as printing_cli
 from app.config import Settings, load_settings
 from app.errors import ReturnsDeskError
-from app import cli_printing as printing_cli
 
 if TYPE_CHECKING:
     from app.db.uow import Database
@@ -90,15 +90,15 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_sync(args, settings)
     from app.db import migrate
-    from app.db.uow import Database
+    from app.sync.modes import open_station_database
 
-    db = Database(settings.db)
+    # The database of this station's mode, with the outbox on in station mode, as the window opens it.
+    db = open_station_database(settings)
     try:
+        ran = migrate.ensure_current(db)
         if args.command == "db":
-            ran = migrate.ensure_current(db)
             print(f"{db.description}: {'upgraded to' if ran else 'already at'} {migrate.HEAD_REVISION}")
             return 0
-        migrate.ensure_current(db)
         if args.command == "demo":
             from app.demo_history import load_demo
 

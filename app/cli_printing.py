@@ -11,7 +11,6 @@ from sqlalchemy import select
 from app.config import Settings
 from app.db.models import Container, Operator, PrintJob, Product, ReturnItem
 from app.db.uow import Database
-from app.domain.rules_check import load_configuration
 from app.errors import NotFound, PrintError
 from app.printing.documents import LabelDoc, SlipDoc, load
 from app.printing.layout import label_stock, slip_stock
@@ -21,7 +20,8 @@ from app.printing.transports import transport_for
 from app.services.context import StationContext
 from app.services.print_documents import label_doc, slip_doc
 from app.services.print_loop import PrintQueue
-from app.sync.modes import rules_folders, track_changes
+from app.sync.modes import track_changes
+from app.wiring import station_context
 
 COMMANDS = ("label", "slip", "print-queue")
 
@@ -102,8 +102,7 @@ def _document(db: Database, settings: Settings, kind: str, lpn: str) -> LabelDoc
 
 def _context(settings: Settings, station_id: str) -> StationContext:
     """The station's rules, checklists and printers, as the window builds them (the slip shows the checklist)."""
-    return StationContext(station_id, load_configuration(*rules_folders(settings)), settings.rma_pattern,
-                          settings.badge_pattern, printing=print_setup_from(settings))
+    return station_context(settings, station_id=station_id)
 
 
 def _queue(args: argparse.Namespace, settings: Settings, db: Database) -> int:

@@ -14,13 +14,13 @@ from app.db.models import Operator, Product, ReturnItem, Rma, RmaLine
 from app.db.uow import Database, UnitOfWork
 from app.demo import load_demo_master_data
 from app.domain import checklist as cl
-from app.domain.rules_check import load_configuration
 from app.errors import DuplicateUnit
 from app.scanning.classify import Scan, ScanKind
 from app.services import finalize as fin
 from app.services import intake, print_queue
 from app.services.context import FixedClock, StationContext
 from app.services.views import OperatorView, operator_view
+from app.wiring import load_site_configuration, station_context
 
 HISTORY_ITEMS = 320
 HISTORY_DAYS = 4
@@ -49,7 +49,7 @@ def load_demo(db: Database, settings: Settings, only_if_empty: bool = False, tod
 def make_history(db: Database, settings: Settings, today: date, count: int = HISTORY_ITEMS, seed: int = 7) -> int:
     """Grade `count` items spread over the last few working days. Idempotent: skips if history exists."""
     rng = random.Random(seed)
-    configuration = load_configuration()
+    configuration = load_site_configuration(settings)  # the site's rules, as the station grades
     with db.unit_of_work() as uow:
         if uow.session.scalar(select(func.count()).select_from(ReturnItem).where(ReturnItem.status == "final")):
             return 0
@@ -66,8 +66,8 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
         day = today - timedelta(days=HISTORY_DAYS - index * HISTORY_DAYS // count)
         at = datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + timedelta(seconds=(index % 80) * 290
                                                                                + rng.randint(0, 120))
-        ctx = StationContext(rng.choice(HISTORY_STATIONS), configuration, settings.rma_pattern,
-                             settings.badge_pattern, clock=FixedClock(at), local_today=_constant(day))
+        ctx = station_context(settings, station_id=rng.choice(HISTORY_STATIONS), configuration=configuration,
+                              clock=FixedClock(at), local_today=_constant(day))
         if index < len(rma_jobs):
             rma_number, product, serial = rma_jobs[index]
         else:

@@ -7,24 +7,16 @@ import logging
 import sys
 
 from app.config import Settings, data_dir
-from app.db import migrate
-from app.domain.rules_check import load_configuration
 from app.errors import ReturnsDeskError
-from app.printing.setup import print_setup_from
-from app.services.context import StationContext
 from app.services.desk import Desk
-from app.sync.modes import open_station_database, rules_folders
+from app.wiring import build_station
 
 UI_SWITCH_INTERVAL_S = 0.001
 
 
 def build_desk(settings: Settings) -> Desk:
-    db = open_station_database(settings)  # standalone / station (outbox on) / direct: issue 5
-    migrate.ensure_current(db)
-    configuration = load_configuration(*rules_folders(settings))
-    ctx = StationContext(settings.station_id, configuration, settings.rma_pattern, settings.badge_pattern,
-                         printing=print_setup_from(settings))
-    return Desk(db, ctx)
+    """The station's services, built by the one composition root (app/wiring.py)."""
+    return build_station(settings).desk
 
 
 def run_gui(settings: Settings) -> int:
