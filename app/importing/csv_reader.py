@@ -27,6 +27,7 @@ from app.importing.characters import (
     first_forbidden,
     first_odd_space,
     forbidden_problem,
+    is_clean,
     plain_spaces,
     shown,
 )
@@ -149,6 +150,8 @@ class CsvRow:
     row: int
     values: Mapping[str, str]
     secret: frozenset[str] = frozenset()
+    # No value holds a character to refuse or normalise: the usual row skips the per-value character check.
+    clean: bool = False
 
     def has(self, column: str) -> bool:
         return column in self.values
@@ -159,7 +162,7 @@ class CsvRow:
     def raw(self, column: str) -> str:
         """The value, refused if it holds a control or invisible character (every typed reader starts here)."""
         value = self.values.get(column, "")
-        index = first_forbidden(value)
+        index = None if self.clean else first_forbidden(value)
         if index is not None:
             raise self.error(column, forbidden_problem(column, value, index, secret=column in self.secret))
         return value
@@ -435,7 +438,7 @@ def read_csv(path: Path, fmt: CsvFormat) -> CsvFile:
             )
             continue
         values = {col: (record[i].strip() if i < len(record) else "") for i, col in enumerate(columns)}
-        rows.append(CsvRow(file, index, values, fmt.secret))
+        rows.append(CsvRow(file, index, values, fmt.secret, is_clean("".join(values.values()))))
     return CsvFile(file, separator, rows, bad)
 
 
@@ -507,11 +510,16 @@ def _other_separator(first_line: str, fmt: CsvFormat) -> str | None:
 
 def _check_header(file: str, header: list[str], fmt: CsvFormat) -> list[str]:
     columns = [_header_name(cell) for cell in header]
+    while columns and not columns[-1]:
+        columns.pop()  # Excel adds empty columns after the last one once their cells were ever used
     known = set(fmt.columns)
     missing = [col for col in fmt.columns if col in fmt.required and col not in columns]
-    unknown = [col for col in columns if col not in known]
-    duplicated = sorted({col for col in columns if columns.count(col) > 1})
+    unknown = [col for col in columns if col and col not in known]
+    nameless = [str(index) for index, col in enumerate(columns, start=1) if not col]
+    duplicated = sorted({col for col in columns if col and columns.count(col) > 1})
     problems = []
+    if nameless:
+        problems.append(f"column(s) {', '.join(nameless)} have no name")
     if missing:
         problems.append(f"missing column(s) {', '.join(missing)}")
     if unknown:

@@ -8,6 +8,7 @@ the same file are still written, so a bad row is never lost silently: it is repo
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from app.db.models import Operator, Product, Rma, RmaLine
 from app.db.uow import Database
 from app.errors import ImportRowError
 from app.importing import import_catalog, import_operators, import_rmas
+from app.importing.characters import first_forbidden, is_clean, plain_spaces
 from tests.unit.importing.import_helpers import CATALOG_HEADER, RMA_HEADER, WriteCsv, count, product_row
 from tests.unit.importing.test_rmas import catalog, rma_row  # noqa: F401 - `catalog` is a fixture
 
@@ -224,6 +226,21 @@ def test_a_semicolon_file_without_a_header_also_says_so(idb: Database, tmp_path:
         import_rmas(idb, path)
 
 
+def test_empty_columns_after_the_last_one_are_ignored_unless_they_hold_values(idb: Database, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.csv"
+    path.write_text(f"{SHORT_HEADER};;\nA-1;Mug;general;5;;\nB-1;Cup;general;3;;x\n".replace(",", ";"))
+    report = import_catalog(idb, path, skip_bad=True)
+    assert report.inserted == 1 and [(e.row, e.column) for e in report.skipped] == [(3, None)]
+    assert "unquoted semicolon" in report.skipped[0].problem
+
+
+def test_a_nameless_column_inside_the_header_is_named_by_its_position(idb: Database, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.csv"
+    path.write_text("sku,description,,category,unit_value\nA-1,Mug,,general,5\n")
+    with pytest.raises(ImportRowError, match=r"row 1: wrong header: column\(s\) 3 have no name"):
+        import_catalog(idb, path)
+
+
 def test_a_row_with_too_many_values_is_skipped_with_skip_bad(idb: Database, tmp_path: Path) -> None:
     path = tmp_path / "catalog.csv"
     path.write_text(f"{SHORT_HEADER}\nA-1,Mug,general,5\nB-1,Mug, blue,general,5\nC-1,Cup,general,3\n")
@@ -359,3 +376,15 @@ def test_cli_checks_rma_numbers_against_the_configured_pattern_and_names_the_sep
     assert code == 1
     assert "rmas.csv: 1 new, 0 updated, 0 unchanged, 1 bad row(s) skipped (read as semicolon-separated)" in out
     assert "row 3, column 'rma_number'" in out and "^RT-\\d{5}$" in out
+
+
+def test_the_fast_clean_check_never_lets_a_forbidden_character_through() -> None:
+    # Planes 0, 1 and 14 hold every control and format character; 15-16 are private use.
+    planes = [*range(0x20000), *range(0xE0000, 0xE1000), 0xF0000, 0x10FFFD]
+    forbidden = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+    for cp in planes:
+        ch = chr(cp)
+        if unicodedata.category(ch) in forbidden or ch == "\ufffd":
+            assert not is_clean(ch) and first_forbidden(f"A{ch}B") == 1, f"U+{cp:04X}"
+        elif ch.isspace() and ch != " ":
+            assert first_forbidden(ch) is None and plain_spaces(ch) == " ", f"U+{cp:04X}"
