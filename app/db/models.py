@@ -30,6 +30,8 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.domain.status import ContainerStatus, ItemStatus, JobStatus
+
 # Stable constraint names: Alembic batch mode on SQLite and the other engines need them.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -188,7 +190,7 @@ class ReturnItem(Base):
     # The rules that decided grade and disposition: [{"id": ..., "why": ...}, ...]
     grade_rules: Mapped[list[Any]] = mapped_column(default=list)
     disposition_rules: Mapped[list[Any]] = mapped_column(default=list)
-    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | final | voided
+    status: Mapped[str] = mapped_column(String(10), default=ItemStatus.DRAFT)  # ItemStatus
     # The tote the item was dropped into, confirmed by scanning the tote's barcode (issue 4).
     container_id: Mapped[int | None] = mapped_column(ForeignKey("container.id"), index=True)
     tote_confirmed_at: Mapped[datetime | None] = mapped_column()
@@ -226,7 +228,7 @@ class Container(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)  # the barcode on the tote
     station_id: Mapped[str] = mapped_column(String(6))
     disposition: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    status: Mapped[str] = mapped_column(String(10), default=ContainerStatus.OPEN)  # ContainerStatus
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
@@ -246,7 +248,7 @@ class PrintJob(Base):
     printer: Mapped[str] = mapped_column(String(80))  # a printer name from the station settings
     format: Mapped[str] = mapped_column(String(10))  # zpl | pdf | png
     payload: Mapped[bytes] = mapped_column(BIG_BINARY)
-    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued | printing | done | waiting | cancelled
+    status: Mapped[str] = mapped_column(String(12), default=JobStatus.QUEUED)  # JobStatus
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
