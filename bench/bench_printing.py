@@ -88,16 +88,13 @@ def rendering(n: int) -> dict[str, Any]:
 
 
 def station(folder: Path, printers: str, label_printer: str, slip_printer: str) -> tuple[Any, Any]:
-    from app.db import migrate
-    from app.db.uow import Database
-    from app.domain.rules_check import load_configuration
-    from app.printing.setup import print_setup
-    from app.services.context import StationContext
+    """A station built as the app builds one (app/wiring.py), with the bench's printers."""
+    from app.config import Settings
+    from app.wiring import build_station
 
-    db = Database(f"sqlite:///{folder / 'bench-print.db'}")
-    migrate.upgrade(db)
-    ctx = StationContext("D01", load_configuration(), printing=print_setup(printers, label_printer, slip_printer))
-    return db, ctx
+    built = build_station(Settings(db=f"sqlite:///{folder / 'bench-print.db'}", printers=printers,
+                                   label_printer=label_printer, slip_printer=slip_printer))
+    return built.db, built.ctx
 
 
 def enqueue(db: Any, ctx: Any, labels: int, slips: int) -> None:

@@ -17,33 +17,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
-from app.db import migrate  # noqa: E402
+from app.config import Settings  # noqa: E402
 from app.db.models import PrintJob, Product, Rma, RmaLine  # noqa: E402
-from app.db.uow import Database  # noqa: E402
 from app.demo import load_demo_master_data  # noqa: E402
 from app.demo_history import _plausible_answer  # noqa: E402
 from app.domain import checklist as cl  # noqa: E402
-from app.domain.rules_check import load_configuration  # noqa: E402
 from app.printing.documents import load  # noqa: E402
 from app.printing.layout import label_page, label_stock, slip_page, slip_stock  # noqa: E402
 from app.printing.pdf import render_pdf  # noqa: E402
 from app.printing.png import render_image  # noqa: E402
-from app.printing.setup import print_setup  # noqa: E402
-from app.services.context import FixedClock, StationContext  # noqa: E402
-from app.services.desk import Desk  # noqa: E402
+from app.services.context import FixedClock  # noqa: E402
 from app.services.intake import template_of  # noqa: E402
+from app.wiring import build_station  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 def graded_item_jobs(folder: Path) -> dict[str, bytes]:
-    db = Database(f"sqlite:///{folder / 'samples.db'}")
-    migrate.upgrade(db)
+    # Built as the app builds a station (app/wiring.py), at a fixed time so the samples do not change.
+    station = build_station(Settings(db=f"sqlite:///{folder / 'samples.db'}", printers=f"files=file:{folder}"),
+                            clock=FixedClock(datetime(2026, 11, 20, 14, 5, tzinfo=UTC)),
+                            local_today=lambda: date(2026, 11, 20))
+    db, ctx, desk = station.db, station.ctx, station.desk
     load_demo_master_data(db)
-    ctx = StationContext("D01", load_configuration(), clock=FixedClock(datetime(2026, 11, 20, 14, 5, tzinfo=UTC)),
-                         local_today=lambda: date(2026, 11, 20),
-                         printing=print_setup(f"files=file:{folder}", "files", "files"))
-    desk = Desk(db, ctx)
     worker = desk.sign_in("B1001", "1111")
     with db.unit_of_work() as uow:  # an electronics item on an RMA, with its serial
         rma, gtin, serial = uow.session.execute(
