@@ -31,6 +31,7 @@ def lpns(db):
         return list(uow.session.scalars(select(ReturnItem.lpn)))
 
 
+@pytest.mark.slow
 def test_connection_cut_mid_push_then_every_record_once(central, tmp_path, configuration, clock):
     load_demo_master_data(central)
     desk = new_station(tmp_path, central, "D01", configuration, clock)
@@ -65,6 +66,7 @@ def test_connection_cut_mid_push_then_every_record_once(central, tmp_path, confi
     assert count(central, SyncApplied) == outbox_rows  # every change applied exactly once
 
 
+@pytest.mark.slow
 def test_two_stations_push_at_the_same_time(central, tmp_path, configuration, clock):
     load_demo_master_data(central)
     stations = [new_station(tmp_path, central, sid, configuration, clock) for sid in ("D01", "D02")]
@@ -90,6 +92,7 @@ def test_two_stations_push_at_the_same_time(central, tmp_path, configuration, cl
     assert count(central, AuditEvent) == sum(count(d.db, AuditEvent) for d in stations)
 
 
+@pytest.mark.slow
 def test_a_day_offline_then_catching_up(central, tmp_path, configuration, clock):
     load_demo_master_data(central)
     desk = new_station(tmp_path, central, "D01", configuration, clock)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app import __version__
 
 
@@ -21,6 +23,7 @@ def test_version():
     assert out.returncode == 0 and __version__ in out.stdout
 
 
+@pytest.mark.slow  # the demo history: 320 items graded through the real services
 def test_db_upgrade_then_demo_load_if_empty(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     first = run("--db", url, "db", "upgrade")
@@ -33,6 +36,7 @@ def test_db_upgrade_then_demo_load_if_empty(tmp_path: Path):
     assert again.returncode == 0 and "not loaded" in again.stdout
 
 
+@pytest.mark.slow
 def test_import_reports_bad_row_and_exit_code(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     csv = tmp_path / "catalog.csv"

@@ -285,6 +285,7 @@ def test_missing_file(idb: Database, tmp_path: Path) -> None:
         import_catalog(idb, tmp_path / "nope.csv")
 
 
+@pytest.mark.slow
 def test_20000_row_catalog_in_one_go(idb: Database, write_csv: WriteCsv) -> None:
     rows = []
     for i in range(20_000):
