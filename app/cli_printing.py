@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.config import Settings
 from app.db.models import Container, Operator, PrintJob, Product, ReturnItem
 from app.db.uow import Database
+from app.domain.status import JobStatus
 from app.errors import NotFound, PrintError
 from app.printing.documents import LabelDoc, SlipDoc, load
 from app.printing.layout import label_stock, slip_stock
@@ -111,7 +112,7 @@ def _queue(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     if args.run:
         print(f"{queue.process_due()} job(s) processed")
     for job in queue.jobs():
-        problem = f"  {job.last_error}" if job.last_error and job.status != "done" else ""
+        problem = f"  {job.last_error}" if job.last_error and job.status != JobStatus.DONE else ""
         print(f"{job.created_at:%Y-%m-%d %H:%M} {job.title:<32} {job.printer:<12} {job.status:<9} "
               f"tries {job.attempts}{problem}")
     print(queue.status().text)
