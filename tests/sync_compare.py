@@ -22,7 +22,6 @@ from app.domain.status import PUSHED_ITEM_STATUSES, JobStatus
 from app.services import print_queue
 from app.services.desk import Desk
 from app.services.print_loop import PrintQueue
-from app.services.totes import Totes
 from app.services.views import ItemView
 from app.sync.runner import read_status, sync_once
 from tests.helpers import answer_all
@@ -102,7 +101,6 @@ class Dock:
         self.supervisor = desk.sign_in("B2001", "2222")
         self.print_db = Database(desk.db.url)  # the print thread's own connections to the same file
         self.queue = PrintQueue(self.print_db, desk.ctx)
-        self.totes = Totes(desk.db, desk.ctx)
         self.gtin = gtin
         self.items: list[ItemView] = []
 
@@ -153,21 +151,41 @@ class Dock:
             assert print_queue.claim_next(uow, self.desk.ctx.station_id, self.desk.ctx.clock.now()) is not None
         assert self.queue.recover() == 1
 
+    def retry_now(self) -> None:  # the waiting job is tried again at once, and fails again
+        failing = next(j for j in self.queue.jobs() if j.status == JobStatus.WAITING)
+        self.queue.retry_now(failing.id)
+        self.queue.process_due()
+
+    def sign_in_again(self) -> None:
+        self.worker = self.desk.sign_in("B1001", "1111")
+
+    def draft_work(self) -> None:  # drafts stay on the station; what was done to them is audited centrally
+        draft = self.desk.start_intake(self.worker, self.desk.classify(self.gtin))
+        assert isinstance(draft, ItemView)
+        draft = answer_all(self.desk, draft)
+        self.desk.undo_answer(draft.id)
+        self.desk.cancel_draft(self.worker, draft.id)
+
+    def regrade(self) -> None:  # the voided item scanned again: a new record of the same unit
+        draft = self.desk.regrade(self.worker, self.items[0].id)
+        self.items.append(self.desk.finalize(self.worker, answer_all(self.desk, draft).id))
+
     def confirm_tote(self) -> None:
-        tote = self.totes.tote_of_item(self.items[1].id)
+        tote = self.desk.tote_of_item(self.items[1].id)
         assert tote is not None
-        self.totes.confirm(self.worker, self.items[1].id, tote.code)
+        self.desk.confirm_tote(self.worker, self.items[1].id, tote.code)
 
     def close_tote(self) -> None:  # the manifest is queued, the next tote opens with its label
-        tote = self.totes.tote_of_item(self.items[1].id)
+        tote = self.desk.tote_of_item(self.items[1].id)
         assert tote is not None
-        self.totes.close(self.supervisor, tote.code)
+        self.desk.close_tote(self.supervisor, tote.code)
         self.queue.process_due()
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         return [(name, getattr(self, name)) for name in (
             "finalize", "print_all", "void_printed", "void_before_printing", "reroute", "reprint", "cancel",
-            "printer_fails", "crash_while_printing", "confirm_tote", "close_tote")]
+            "printer_fails", "retry_now", "crash_while_printing", "sign_in_again", "draft_work", "regrade",
+            "confirm_tote", "close_tote")]
 
 
 def check_every_change(dock: Dock, central: Database) -> None:
