@@ -1,0 +1,210 @@
+"""A person typing at every step of the real window, at 60-300 ms a key, and a scanner burst at each step.
+
+Typed keys go to whatever widget has the focus, as the window system sends them, with real waits between
+them (QTest's events carry no time stamp, so the wedge reads the monotonic clock: the waits are what it
+measures). After every key the scan line (or the free-text field) must show exactly what was typed so far,
+and Enter must submit it. A burst is keys 4 ms apart by their time stamps, ended by Enter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
+
+from app.db.models import ReturnItem
+from app.domain.vocab import VOID_REASONS
+from app.station.state import Step
+from tests.helpers import product_where, rma_line_plain, rma_line_with_serial
+from tests.ui.conftest import Station
+
+BURST = 0  # "speed" of a scanner: keys 4 ms apart by their time stamps
+BURST_GAP_MS = 4
+RMA = "RMA100054"  # the code of the report: typed at Ready it did nothing, or lost its first key
+
+Shown = Callable[[], str]
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus: typed keys would go nowhere"
+    return widget
+
+
+class Typist:
+    """Types into the focused widget at a given speed and checks what the screen shows after every key."""
+
+    def __init__(self, station: Station) -> None:
+        self.station = station
+        self.qtbot = station.qtbot
+        self._stamp = 5_000_000
+
+    def scan_line(self) -> str:
+        return self.station.view.scan_field.text()
+
+    def text_field(self) -> str:
+        return self.station.view.text_field.text()
+
+    def type(self, text: str, ms: int, shown: Shown | None = None) -> None:
+        """Type `text` (not Enter) at `ms` a key, or as a burst when `ms` is BURST."""
+        if ms == BURST:
+            self._burst(text)
+            return
+        show = shown or self.scan_line
+        for n, char in enumerate(text, start=1):
+            self.qtbot.keyClick(focused(), char)
+            assert show() == text[:n], f"after key {n} of {text!r} at {ms} ms a key"
+            self.qtbot.wait(ms)
+            assert show() == text[:n], f"{ms} ms after key {n} of {text!r}"
+
+    def enter(self, ms: int = 150) -> None:
+        if ms == BURST:
+            self._send(Qt.Key.Key_Return, "")
+        else:
+            self.qtbot.keyClick(focused(), Qt.Key.Key_Return)
+        self.station.wait_idle()
+
+    def line(self, text: str, ms: int, shown: Shown | None = None) -> None:
+        self.type(text, ms, shown)
+        self.enter(ms)
+
+    def _burst(self, text: str) -> None:
+        for char in text:
+            key = Qt.Key(ord(char.upper())) if char.isalnum() else Qt.Key.Key_Space
+            self._send(key, char)
+
+    def _send(self, key: Qt.Key, text: str) -> None:
+        self._stamp += BURST_GAP_MS
+        event = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, text)
+        event.setTimestamp(self._stamp)
+        QApplication.sendEvent(focused(), event)
+
+
+@pytest.fixture
+def typist(station: Station) -> Typist:
+    station.sign_in()
+    assert focused() is station.view, "after sign-in the station screen must have the keyboard focus"
+    return Typist(station)
+
+
+def _press_answers_until(station: Station, question_id: str) -> None:
+    """Answer with number keys (a burst would be the same) until `question_id` is on screen."""
+    keys = {"sealed": "2", "powers_on": "1", "screen": "1", "liquid_damage": "2", "battery_swollen": "2"}
+    while (question := station.controller.question()) is not None and question.id != question_id:
+        station.press(keys[question.id])
+    assert question is not None and question.id == question_id
+
+
+# Ready --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("ms", [60, 80, 150, 300, BURST])
+def test_rma_typed_at_ready(typist: Typist, ms: int) -> None:
+    typist.line(RMA, ms)
+    assert typist.station.controller.state.pending_rma == RMA
+    assert f"RMA {RMA} scanned" in typist.station.texts()
+    assert typist.scan_line() == "▍ Scan or type…"  # the line is empty again, ready for the next code
+
+
+@pytest.mark.parametrize("ms", [60, 150, BURST])
+def test_gtin_typed_at_ready_starts_the_item(typist: Typist, db, ms: int) -> None:  # type: ignore[no-untyped-def]
+    product = product_where(db, serialized=False, category="apparel")
+    typist.line(product.gtin, ms)
+    item = typist.station.controller.item
+    assert item is not None and item.product is not None and item.product.sku == product.sku
+    assert typist.station.controller.step is Step.QUESTION
+
+
+@pytest.mark.parametrize("ms", [80, 300, BURST])
+def test_lower_case_rma_typed_at_ready(typist: Typist, ms: int) -> None:
+    typist.line(RMA.lower(), ms)
+    assert typist.station.controller.state.pending_rma == RMA
+
+
+@pytest.mark.parametrize("digit", ["0", "7"])
+def test_single_digit_at_ready_stays_on_screen_and_enter_says_why(typist: Typist, digit: str) -> None:
+    typist.type(digit, 300)
+    typist.qtbot.wait(200)  # well past the burst gap: the digit is still there, not taken nor dropped
+    assert typist.scan_line() == digit
+    typist.enter()
+    assert typist.station.controller.step is Step.READY
+    assert digit in typist.station.banner() and typist.station.controller.feedback.last == "bad"
+
+
+# A choice question ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("ms", [60, 150, BURST])
+def test_rma_typed_at_a_choice_question_links_it(typist: Typist, db, ms: int) -> None:  # type: ignore[no-untyped-def]
+    rma, gtin = rma_line_plain(db)
+    typist.station.scan(gtin)
+    question = typist.station.controller.question()
+    assert question is not None and question.kind != "number" and typist.station.controller.wedge.single_keys
+    typist.line(rma, ms)
+    item = typist.station.controller.item
+    assert item is not None and item.rma_line is not None and item.rma_line.rma_number == rma
+    assert typist.station.controller.question() == question  # linking answered nothing
+    assert item.answers == {}
+
+
+# A number question ----------------------------------------------------------------------------------------
+@pytest.fixture
+def at_battery_health(typist: Typist, db) -> Typist:  # type: ignore[no-untyped-def]
+    rma, gtin, serial = rma_line_with_serial(db)
+    station = typist.station
+    station.scan(rma)
+    station.scan(gtin)
+    station.scan(serial)
+    _press_answers_until(station, "battery_health")
+    assert not station.controller.wedge.single_keys  # a number question waits for Enter
+    return typist
+
+
+@pytest.mark.parametrize("ms", [60, 80, 150, 300, BURST])
+def test_number_typed_at_a_number_question(at_battery_health: Typist, ms: int) -> None:
+    typist = at_battery_health
+    typist.line("86", ms)
+    item = typist.station.controller.item
+    assert item is not None and item.answers.get("battery_health") == 86
+    question = typist.station.controller.question()
+    assert question is None or question.id != "battery_health"
+
+
+# The serial step ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("ms", [80, 300, BURST])
+def test_serial_typed_at_the_serial_step(typist: Typist, db, ms: int) -> None:  # type: ignore[no-untyped-def]
+    rma, gtin, serial = rma_line_with_serial(db)
+    typist.station.scan(rma)
+    typist.station.scan(gtin)
+    assert typist.station.controller.step is Step.SERIAL
+    typist.line(serial, ms)
+    item = typist.station.controller.item
+    assert item is not None and item.serial == serial and "serial_mismatch" not in item.flags
+    assert typist.station.controller.step is Step.QUESTION
+
+
+# Free text: the unknown item's description and the void note ---------------------------------------------
+@pytest.mark.parametrize("ms", [60, 300, BURST])
+def test_description_typed_for_an_unknown_item(typist: Typist, ms: int) -> None:
+    station = typist.station
+    station.scan("4006381333931")  # a valid GTIN the catalog does not have
+    assert station.controller.step is Step.DESCRIBE and focused() is station.view.text_field
+    typist.line("red mug", ms, typist.text_field)
+    assert station.controller.step is Step.CATEGORY
+    assert station.controller.state.unknown_description == "red mug"
+
+
+@pytest.mark.parametrize("ms", [80, 150, BURST])
+def test_void_note_typed(typist: Typist, db, ms: int) -> None:  # type: ignore[no-untyped-def]
+    station = typist.station
+    station.scan(product_where(db, serialized=False, category="apparel").gtin)
+    station.answer_all()
+    station.key(Qt.Key.Key_Return)
+    station.key(Qt.Key.Key_F8)
+    station.press(str(list(VOID_REASONS).index("other") + 1))
+    assert station.controller.step is Step.VOID_NOTE and focused() is station.view.text_field
+    typist.line("torn box", ms, typist.text_field)
+    assert station.controller.step is Step.READY and "voided" in station.banner()
+    with db.unit_of_work() as uow:
+        row = uow.session.scalars(select(ReturnItem)).one()
+        assert row.status == "voided" and row.void_reason is not None and "torn box" in row.void_reason
