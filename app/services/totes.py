@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.db.models import Container, Operator, Product, ReturnItem
-from app.db.uow import Database, UnitOfWork
+from app.db.uow import UnitOfWork
 from app.domain.codes import TOTE_PATTERN, tote_code
 from app.domain.status import ContainerStatus, ItemStatus
 from app.domain.vocab import disposition_label
@@ -167,26 +167,3 @@ def _local(at: datetime | None) -> str:
 def operator_name(uow: UnitOfWork, operator_id: int | None) -> str:
     op = uow.session.get(Operator, operator_id) if operator_id else None
     return op.name if op else ""
-
-
-class Totes:
-    """The tote services bound to a database, one unit of work per call (called from the DB thread)."""
-
-    def __init__(self, db: Database, ctx: StationContext) -> None:
-        self.db, self.ctx = db, ctx
-
-    def tote_of_item(self, item_id: uuid.UUID) -> ToteView | None:
-        with self.db.unit_of_work() as uow:
-            return tote_of_item(uow, self.ctx, item_id)
-
-    def confirm(self, operator: OperatorView, item_id: uuid.UUID, code: str) -> ToteView:
-        with self.db.unit_of_work() as uow:
-            return confirm_tote(uow, self.ctx, operator, item_id, code)
-
-    def open_totes(self) -> list[ToteView]:
-        with self.db.unit_of_work() as uow:
-            return list_open_totes(uow, self.ctx)
-
-    def close(self, operator: OperatorView, code: str) -> tuple[ToteView, ToteView]:
-        with self.db.unit_of_work() as uow:
-            return close_tote(uow, self.ctx, operator, code)

@@ -8,7 +8,6 @@ from sqlalchemy import func, select, update
 
 from app.db.models import AuditEvent, Container, OutboxEntry, PrintJob, Product, ReturnItem, SyncApplied
 from app.demo import load_demo_master_data
-from app.services.totes import Totes
 from app.sync.pull import pull_once
 from app.sync.push import count_waiting, push_once
 from app.sync.runner import read_status, sync_once
@@ -48,10 +47,10 @@ def test_push_and_pull_round_trip(central, tmp_path, configuration, clock):
         assert sent == {j.id: j.payload for j in here.session.scalars(select(PrintJob))}
 
     # Totes: the item's tote is matched by its barcode centrally; confirming it later is an update.
-    totes = Totes(desk.db, desk.ctx)
+    totes = desk
     tote = totes.tote_of_item(items[1].id)
     assert tote is not None
-    totes.confirm(worker, items[1].id, tote.code)
+    totes.confirm_tote(worker, items[1].id, tote.code)
     sync_once(desk.db, central, "D01")
     with central.unit_of_work() as uow:
         row = uow.session.get(ReturnItem, items[1].id)

@@ -10,14 +10,14 @@ from app.domain.codes import is_tote_code
 from app.errors import WrongTote
 from app.printing.documents import ManifestDoc, load
 from app.services.print_loop import PrintQueue
-from app.services.totes import Totes, open_tote
+from app.services.totes import open_tote
 from tests.print_helpers import finish_item, jobs, rasterize_pdf, use_printers
 
 
 @pytest.fixture
 def totes(desk, tmp_path):
     use_printers(desk, tmp_path / "out")
-    return Totes(desk.db, desk.ctx)
+    return desk  # the tote services are the Desk's
 
 
 def test_tote_code_pattern():
@@ -41,12 +41,12 @@ def test_right_tote_confirms_wrong_tote_is_refused(desk, worker, totes):
         other_disposition = "restock" if item.disposition != "restock" else "quarantine"
         other = open_tote(uow, desk.ctx, other_disposition).code
     with pytest.raises(WrongTote, match=f"Wrong tote: {other} is the .*Put {item.lpn} in {right.code}"):
-        totes.confirm(worker, item.id, other)
+        totes.confirm_tote(worker, item.id, other)
     with pytest.raises(WrongTote, match="not an open tote"):
-        totes.confirm(worker, item.id, "TOTE-D01-09999")
+        totes.confirm_tote(worker, item.id, "TOTE-D01-09999")
     with desk.db.unit_of_work() as uow:
         assert uow.session.get(ReturnItem, item.id).tote_confirmed_at is None  # still unconfirmed
-    confirmed = totes.confirm(worker, item.id, right.code)
+    confirmed = totes.confirm_tote(worker, item.id, right.code)
     assert confirmed.confirmed == 1
     with desk.db.unit_of_work() as uow:
         assert uow.session.get(ReturnItem, item.id).tote_confirmed_at is not None
@@ -58,8 +58,8 @@ def test_closing_a_tote_queues_its_manifest_and_opens_the_next(desk, worker, tot
     first = finish_item(desk, worker)
     second = finish_item(desk, worker)
     tote = totes.tote_of_item(first.id)
-    totes.confirm(worker, first.id, tote.code)
-    closed, nxt = totes.close(worker, tote.code)
+    totes.confirm_tote(worker, first.id, tote.code)
+    closed, nxt = totes.close_tote(worker, tote.code)
     assert closed.status == "closed" and nxt.status == "open" and nxt.code == "TOTE-D01-00002"
     assert nxt.disposition == tote.disposition
     manifest_job = next(j for j in jobs(desk.db, items_only=False) if j.kind == "manifest")
