@@ -19,6 +19,7 @@ from app.printing.render import render_document
 from app.printing.setup import PrintSetup, print_setup_from
 from app.printing.transports import transport_for
 from app.services.context import StationContext
+from app.services.desk import Desk
 from app.services.print_documents import label_doc, slip_doc
 from app.services.print_loop import PrintQueue
 from app.sync.modes import track_changes
@@ -108,10 +109,11 @@ def _context(settings: Settings, station_id: str) -> StationContext:
 
 def _queue(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     track_changes(db, settings)  # in station mode the jobs' progress goes up like the window's
-    queue = PrintQueue(db, _context(settings, settings.station_id))
+    ctx = _context(settings, settings.station_id)
+    queue = PrintQueue(db, ctx)
     if args.run:
         print(f"{queue.process_due()} job(s) processed")
-    for job in queue.jobs():
+    for job in Desk(db, ctx).print_jobs():
         problem = f"  {job.last_error}" if job.last_error and job.status != JobStatus.DONE else ""
         print(f"{job.created_at:%Y-%m-%d %H:%M} {job.title:<32} {job.printer:<12} {job.status:<9} "
               f"tries {job.attempts}{problem}")

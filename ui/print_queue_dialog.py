@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services.print_loop import PrintQueue
+from app.services.desk import Desk
 from app.services.print_queue import PrintJobView
 from app.services.views import OperatorView
 from ui.background import BackgroundOps
@@ -36,12 +36,12 @@ PROBLEM_COLUMN = 4
 
 
 class PrintQueueDialog(QDialog):
-    def __init__(self, queue: PrintQueue, ops: BackgroundOps, worker: PrintWorker, operator: OperatorView,
+    def __init__(self, desk: Desk, ops: BackgroundOps, worker: PrintWorker, operator: OperatorView,
                  parent: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Print queue")
         self.resize(1100, 600)
-        self.queue, self.ops, self.worker, self.operator = queue, ops, worker, operator
+        self.desk, self.ops, self.worker, self.operator = desk, ops, worker, operator
         self.jobs: list[PrintJobView] = []
         layout = QVBoxLayout(self)
         self.banner = Banner()
@@ -70,7 +70,7 @@ class PrintQueueDialog(QDialog):
 
     # Data ---------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.ops.run_db(self.queue.jobs, self._show, self._failed, writes=False)
+        self.ops.run_db(self.desk.print_jobs, self._show, self._failed, writes=False)
 
     def _failed(self, error: BaseException) -> None:
         self.banner.show_message(describe_error(error), BAD)
@@ -108,29 +108,29 @@ class PrintQueueDialog(QDialog):
     def send_selected_to(self, printer: str) -> None:
         job = self.selected()
         if job is not None:
-            self._write(lambda: self.queue.send_to(self.operator, job.id, printer), f"Sent to {printer}.")
+            self._write(lambda: self.desk.send_job_to(self.operator, job.id, printer), f"Sent to {printer}.")
 
     def reprint_selected(self, reason: str, printer: str | None = None) -> None:
         job = self.selected()
         if job is not None:
-            self._write(lambda: self.queue.reprint(self.operator, job.id, reason, printer),
+            self._write(lambda: self.desk.reprint_job(self.operator, job.id, reason, printer),
                         f"Reprinting {job.title}.")
 
     def retry_selected(self) -> None:
         job = self.selected()
         if job is not None:
-            self._write(lambda: self.queue.retry_now(job.id), "Retrying now.")
+            self._write(lambda: self.desk.retry_job_now(job.id), "Retrying now.")
 
     def cancel_selected(self) -> None:
         job = self.selected()
         if job is not None:
-            self._write(lambda: self.queue.cancel(self.operator, job.id), f"{job.title} cancelled.")
+            self._write(lambda: self.desk.cancel_job(self.operator, job.id), f"{job.title} cancelled.")
 
     def _ask_printer(self) -> None:
         job = self.selected()
         if job is None:
             return
-        names = [name for name in self.queue.ctx.printing.printers if name != job.printer]
+        names = [name for name in self.desk.ctx.printing.printers if name != job.printer]
         if not names:
             self.banner.show_message("There is no other printer in this station's settings.", BAD)
             return

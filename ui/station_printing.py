@@ -21,6 +21,7 @@ class StationPrinting(QObject):
         super().__init__(window)
         self.window = window
         self.ops = ops
+        self.desk = desk
         self.queue = PrintQueue(desk.db, desk.ctx)
         self.worker = PrintWorker(self.queue, self, poll_ms)
         self.status_label = QLabel("Printing: starting…")
@@ -40,7 +41,7 @@ class StationPrinting(QObject):
         if station is None or station.operator is None:
             return None
         if self.dialog is None:
-            self.dialog = PrintQueueDialog(self.queue, self.ops, self.worker, station.operator, self.window)
+            self.dialog = PrintQueueDialog(self.desk, self.ops, self.worker, station.operator, self.window)
         else:
             self.dialog.operator = station.operator
             self.dialog.refresh()

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from app.db.uow import Database
 from app.scanning.classify import Scan, classify_scan
 from app.services import finalize as fin
-from app.services import intake, operators, totes
+from app.services import intake, operators, print_queue, totes
 from app.services.context import StationContext
+from app.services.print_queue import PrintJobView
 from app.services.totes import ToteView
 from app.services.views import ItemView, OperatorView
 
@@ -135,3 +136,25 @@ class Desk:
     def close_tote(self, operator: OperatorView, code: str) -> tuple[ToteView, ToteView]:
         with self.db.unit_of_work() as uow:
             return totes.close_tote(uow, self.ctx, operator, code)
+
+    # The print queue, as people use it (F9, `print-queue`); the print loop itself is PrintQueue's
+    def print_jobs(self) -> list[PrintJobView]:
+        with self.db.unit_of_work() as uow:
+            return print_queue.list_jobs(uow, self.ctx.station_id)
+
+    def send_job_to(self, operator: OperatorView, job_id: uuid.UUID, printer: str) -> PrintJobView:
+        with self.db.unit_of_work() as uow:
+            return print_queue.send_to_printer(uow, self.ctx, operator, job_id, printer)
+
+    def reprint_job(self, operator: OperatorView, job_id: uuid.UUID, reason: str,
+                    printer: str | None = None) -> PrintJobView:
+        with self.db.unit_of_work() as uow:
+            return print_queue.reprint(uow, self.ctx, operator, job_id, reason, printer)
+
+    def cancel_job(self, operator: OperatorView, job_id: uuid.UUID) -> None:
+        with self.db.unit_of_work() as uow:
+            print_queue.cancel(uow, self.ctx, operator, job_id)
+
+    def retry_job_now(self, job_id: uuid.UUID) -> None:
+        with self.db.unit_of_work() as uow:
+            print_queue.retry_now(uow, self.ctx, job_id)

@@ -17,8 +17,7 @@ from app.printing.render import render_job
 from app.printing.transports import transport_for
 from app.services import print_queue as queue
 from app.services.context import StationContext
-from app.services.print_queue import BACKOFF_BASE, ClaimedJob, PrintJobView, QueueStatus
-from app.services.views import OperatorView
+from app.services.print_queue import BACKOFF_BASE, ClaimedJob, QueueStatus
 
 Sender = Callable[[str, bytes, str], None]  # (printer name, payload, job name)
 
@@ -78,27 +77,6 @@ class PrintQueue:
     def status(self) -> QueueStatus:
         with self.db.unit_of_work() as uow:
             return queue.queue_status(uow, self.ctx.station_id)
-
-    def jobs(self) -> list[PrintJobView]:
-        with self.db.unit_of_work() as uow:
-            return queue.list_jobs(uow, self.ctx.station_id)
-
-    def send_to(self, operator: OperatorView, job_id: uuid.UUID, printer: str) -> PrintJobView:
-        with self.db.unit_of_work() as uow:
-            return queue.send_to_printer(uow, self.ctx, operator, job_id, printer)
-
-    def reprint(self, operator: OperatorView, job_id: uuid.UUID, reason: str, printer: str | None = None
-                ) -> PrintJobView:
-        with self.db.unit_of_work() as uow:
-            return queue.reprint(uow, self.ctx, operator, job_id, reason, printer)
-
-    def cancel(self, operator: OperatorView, job_id: uuid.UUID) -> None:
-        with self.db.unit_of_work() as uow:
-            queue.cancel(uow, self.ctx, operator, job_id)
-
-    def retry_now(self, job_id: uuid.UUID) -> None:
-        with self.db.unit_of_work() as uow:
-            queue.retry_now(uow, self.ctx, job_id)
 
     def preview_png(self, item_id: uuid.UUID) -> bytes | None:
         """The item's relabel as PNG, exactly as queued (for the screen)."""

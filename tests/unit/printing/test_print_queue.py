@@ -86,8 +86,8 @@ def test_backoff_doubles_and_is_capped():
 def test_send_a_waiting_job_to_another_printer_is_audited(desk, worker, queue, tmp_path):
     finish_item(desk, worker)
     queue.process_due(sender=lambda *a: (_ for _ in ()).throw(PrinterUnavailable("off")))
-    job = next(j for j in queue.jobs() if j.kind == "label")
-    moved = queue.send_to(worker, job.id, "spare")
+    job = next(j for j in desk.print_jobs() if j.kind == "label")
+    moved = desk.send_job_to(worker, job.id, "spare")
     assert moved.printer == "spare"
     queue.process_due(sender=None)
     assert any(p.name.startswith("label-") for p in (tmp_path / "out" / "spare").iterdir())
@@ -95,16 +95,16 @@ def test_send_a_waiting_job_to_another_printer_is_audited(desk, worker, queue, t
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "print_moved")).one()
         assert event.after == {"printer": "spare"}
     with pytest.raises(InvalidState, match="Reprint it instead"):
-        queue.send_to(worker, job.id, "files")
+        desk.send_job_to(worker, job.id, "files")
 
 
 def test_reprint_needs_a_reason_and_is_audited(desk, worker, queue):
     item = finish_item(desk, worker)
     queue.process_due()
-    label = next(j for j in queue.jobs() if j.kind == "label")
+    label = next(j for j in desk.print_jobs() if j.kind == "label")
     with pytest.raises(InvalidState, match="why"):
-        queue.reprint(worker, label.id, "  ")
-    again = queue.reprint(worker, label.id, "label torn")
+        desk.reprint_job(worker, label.id, "  ")
+    again = desk.reprint_job(worker, label.id, "label torn")
     assert again.status == "queued" and again.reason == "label torn" and again.subject == item.lpn
     with desk.db.unit_of_work() as uow:
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "reprinted")).one()
