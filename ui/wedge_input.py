@@ -63,8 +63,7 @@ class WedgeInput(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._idle)
         self.configure(gap_ms, terminators, min_length, scan_format or ScanFormat())
-        # On where a lone digit answers (the station core says where); off, a digit waits for Enter.
-        self.single_keys = True
+        self._single_keys = True
         self._home: QWidget | None = None
         self._held: list[tuple[QWidget, int, Qt.KeyboardModifier, str]] = []  # target, key, modifiers, text
         self._replaying = False
@@ -77,6 +76,24 @@ class WedgeInput(QObject):
         self.scan_format = scan_format
         self._terminators = {k for name in terminators.split(",") for k in TERMINATOR_KEYS.get(name.strip(), ())}
         self._gap_ms = gap_ms
+
+    @property
+    def single_keys(self) -> bool:
+        """On where a lone digit answers (the station core says where); off, a digit waits for Enter."""
+        return self._single_keys
+
+    @single_keys.setter
+    def single_keys(self, on: bool) -> None:
+        was, self._single_keys = self._single_keys, on
+        # A digit typed while the last answer was saving waited in the line: once digits answer again it is
+        # handed over (at the next event loop turn, never inside the station's render), unless the gap
+        # timer is about to do it.
+        if on and not was and not self._timer.isActive() and self._lone_digit():
+            self._timer.start(0)
+
+    def _lone_digit(self) -> bool:
+        text = self.decoder.text
+        return len(text) == 1 and text.isdigit()
 
     # The station screen's own keys -------------------------------------------------------------------
     def handle_key(self, event: QKeyEvent) -> bool:
@@ -129,7 +146,7 @@ class WedgeInput(QObject):
         self._release_held()
         # A lone digit answers at once where the screen says digits answer; anything else (a letter, or any
         # key at Ready) starts a typed code: it stays in the line, shown, until Enter.
-        if not self.single_keys or not self.decoder.text.isdigit():
+        if not self._single_keys or not self._lone_digit():
             return
         # The timer fired a gap after the last key was handled, so the gap has passed since it was pressed.
         char = self.decoder.idle(float("inf"))

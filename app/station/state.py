@@ -94,7 +94,12 @@ class StationState:
 
     @property
     def digits_answer(self) -> bool:
-        """A lone digit key answers now: choice questions and pick lists (number questions wait for Enter)."""
+        """A lone digit key answers now: choice questions and pick lists (number questions wait for Enter).
+
+        Not while a call is out: the next screen may be a number question, where a digit typed ahead starts
+        the number; the wedge holds it and hands it over once this is true again."""
+        if not self.idle:
+            return False
         question = self.question
         if question is not None:
             return question.kind != "number"

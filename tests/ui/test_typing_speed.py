@@ -8,10 +8,11 @@ and Enter must submit it. A burst is keys 4 ms apart by their time stamps, ended
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
@@ -208,3 +209,49 @@ def test_void_note_typed(typist: Typist, db, ms: int) -> None:  # type: ignore[n
     with db.unit_of_work() as uow:
         row = uow.session.scalars(select(ReturnItem)).one()
         assert row.status == "voided" and row.void_reason is not None and "torn box" in row.void_reason
+
+
+# Typing ahead while the database is busy ------------------------------------------------------------------
+def hold_write_lock(db, qtbot, ms: int) -> None:  # type: ignore[no-untyped-def]
+    """Another process's write transaction on the station's SQLite file, for `ms` (e.g. a sync push)."""
+    other = sqlite3.connect(db.url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    def release() -> None:
+        other.rollback()
+        other.close()
+
+    QTimer.singleShot(ms, release)
+
+
+def test_number_typed_ahead_while_the_last_answer_is_saving(typist: Typist, db) -> None:  # type: ignore[no-untyped-def]
+    """"2" answers the choice question; "86" typed right after is the next (number) question's answer, even
+    when the database takes its time to save the "2": the 8 is not taken as an answer on its own."""
+    rma, gtin, serial = rma_line_with_serial(db)
+    station = typist.station
+    for code in (rma, gtin, serial):
+        station.scan(code)
+    _press_answers_until(station, "battery_swollen")
+    hold_write_lock(db, typist.qtbot, 600)
+    typist.qtbot.keyClick(focused(), "2")
+    typist.qtbot.wait(80)
+    typist.type("86", 80)
+    typist.enter()
+    item = station.controller.item
+    assert item is not None and item.answers.get("battery_swollen") == "no"
+    assert item.answers.get("battery_health") == 86
+
+
+def test_two_answers_typed_ahead_while_saving(typist: Typist, db) -> None:  # type: ignore[no-untyped-def]
+    """Two choice answers in a row, the second pressed while the first is still being saved."""
+    station = typist.station
+    station.scan(product_where(db, serialized=False, category="apparel").gtin)
+    first = station.controller.question()
+    assert first is not None
+    hold_write_lock(db, typist.qtbot, 500)
+    typist.qtbot.keyClick(focused(), "2")
+    typist.qtbot.wait(120)
+    typist.qtbot.keyClick(focused(), "1")
+    typist.qtbot.waitUntil(lambda: len(station.controller.item.answers) == 2, timeout=5000)  # type: ignore[union-attr]
+    station.wait_idle()
+    assert typist.scan_line() == "▍ Scan or type…"
