@@ -16,6 +16,7 @@ from typing import Any
 import platformdirs
 
 from app.errors import ConfigError
+from app.scanning.ports import parse_specs
 
 APP_NAME = "ReturnsDesk"
 ENV_PREFIX = "RETURNS_DESK_"
@@ -53,6 +54,8 @@ class Settings:
     # Keys of a scanner arrive faster than this many milliseconds apart; a person types slower.
     burst_gap_ms: int = 40
     sound: bool = True
+    # Full screen without window decorations; closing is refused while someone is signed in (F12 first).
+    kiosk: bool = False
     # Extra folders searched before the shipped resources (site-specific rules and checklists).
     rules_dir: str = ""
     checklists_dir: str = ""
@@ -112,8 +115,6 @@ class Settings:
             raise ConfigError(f"{source}: scan_terminators '{self.scan_terminators}': use enter, tab or enter,tab.")
         if not 1 <= self.scan_min_length <= 64:
             raise ConfigError(f"{source}: scan_min_length must be 1 to 64 characters, not {self.scan_min_length}.")
-        from app.scanning.ports import parse_specs  # checks the serial scanner specs; raises ConfigError
-
         try:
             parse_specs(self.serial_scanners)
         except ConfigError as exc:

@@ -7,15 +7,13 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from app.config import Settings, data_dir
 from app.domain.vocab import Disposition
 from app.errors import ConfigError, PrintError
 from app.printing.layout import Stock, label_stock, slip_stock
 from app.printing.transports import PrinterSpec, parse_printers
-
-if TYPE_CHECKING:
-    from app.config import Settings
 
 ROUTE_KINDS = ("bay", "tote", "vendor")
 # A font on a Zebra's drive: R: (RAM), E: (flash), B: (card), A:, Z:; nothing a ZPL field could misread.
@@ -94,14 +92,10 @@ def print_setup(printers: str, label_printer: str, slip_printer: str, label_size
 
 
 def default_print_setup() -> PrintSetup:
-    from app.config import data_dir
-
     return print_setup(f"files=file:{data_dir() / 'printed'}", "files", "files")
 
 
 def print_setup_from(settings: Settings) -> PrintSetup:
-    from app.config import data_dir
-
     printers = settings.printers or f"files=file:{data_dir() / 'printed'}"
     return print_setup(printers, settings.label_printer, settings.slip_printer, settings.label_size,
                        settings.label_dpi, settings.slip_format, settings.routing_file, settings.zpl_unicode_font)
