@@ -9,10 +9,10 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QMainWindow, QSizePolicy, QStackedWidget, QWidget
 
 from app.config import Settings
-from app.errors import describe_error
 from app.services.desk import Desk
 from app.services.views import OperatorView
 from ui.background import BackgroundOps
+from ui.errors import describe_error
 from ui.feedback import Feedback
 from ui.screens.sign_in import SignInController, SignInView
 from ui.screens.station_controller import StationController
@@ -79,10 +79,9 @@ class MainWindow(QMainWindow):
 
     def show_error(self, error: BaseException) -> None:
         """The one place a background failure without its own handler is shown: logged, and in words."""
-        log.error("background operation failed", exc_info=error)
         on_station = self.stack.currentWidget() is self.station_view
         banner = self.station_view.banner if on_station else self.sign_in_view.banner
-        banner.show_message(describe_error(error), BAD)
+        banner.show_message(describe_error(error, "background operation failed", log), BAD)
 
     def _saved(self, at: datetime) -> None:
         self.save_label.setText(f"Last save {at:%H:%M:%S}")

@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.errors import describe_error
 from app.services.print_loop import PrintQueue
 from app.services.print_queue import QueueStatus
 from ui.background import ErrorHandler, Lane
+from ui.errors import describe_error, log_failure
 
 log = logging.getLogger("returns_desk.print")
 
@@ -42,7 +42,7 @@ class PrintWorker(QObject):
 
     @staticmethod
     def _log_failure(error: BaseException) -> None:
-        log.error("print worker step failed", exc_info=error)
+        log_failure(log, "print worker step failed", error)
 
     def start(self) -> None:
         self._printer.run(self.queue.recover)
@@ -69,8 +69,7 @@ class PrintWorker(QObject):
 
     def _drain_failed(self, error: BaseException) -> None:
         # The database may be busy or gone: logged, and tried again at the next tick.
-        log.error("print pass failed", exc_info=error)
-        self.pass_failed.emit(describe_error(error))
+        self.pass_failed.emit(describe_error(error, "print pass failed", log))
         self._drained(None)
 
     def _drained(self, status: QueueStatus | None) -> None:
@@ -85,7 +84,7 @@ class PrintWorker(QObject):
 
     def render_preview(self, item_id: uuid.UUID, on_ready: Callable[[bytes | None], None]) -> None:
         def failed(error: BaseException) -> None:
-            log.error("label preview failed", exc_info=error)
+            log_failure(log, "label preview failed", error)
             on_ready(None)
 
         self._preview.run(lambda: self.queue.preview_png(item_id), on_ready, failed)

@@ -23,7 +23,7 @@ class StationPrinting(QObject):
         self.ops = ops
         self.desk = desk
         self.queue = PrintQueue(desk.db, desk.ctx)
-        self.worker = PrintWorker(self.queue, self, poll_ms)
+        self.worker = PrintWorker(self.queue, self, poll_ms, on_error=ops.on_error)  # e.g. recovery at start
         self.status_label = QLabel("Printing: starting…")
         self.status_label.setContentsMargins(8, 0, 16, 0)
         self.worker.status_changed.connect(self._show_status)

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app.config import Settings
 from app.db.uow import Database
 from app.sync.central import central_url
-from app.sync.runner import SyncLoop, SyncStatus
+from app.sync.runner import SyncErrorKind, SyncLoop, SyncStatus
+from ui.theme import WARN
 
 
 class StationSync(QObject):
@@ -44,13 +45,10 @@ class StationSync(QObject):
 
     def show_status(self, status: SyncStatus) -> None:
         if status.last_error:
-            if "cannot be reached" in status.last_error:
-                text = f"Sync: central database unreachable, {status.waiting} waiting (work continues here)"
-            else:
-                text = f"Sync problem: {status.last_error.split('. ')[0][:120]}. {status.waiting} waiting"
-            self.status_label.setText(text)
+            # The short line depends on the kind of error (recorded from its type); the tooltip has it in full.
+            self.status_label.setText(problem_line(status))
             self.status_label.setToolTip(status.last_error)
-            self.status_label.setStyleSheet("color: #b45309; font-weight: bold;")
+            self.status_label.setStyleSheet(f"color: {WARN}; font-weight: bold;")
         else:
             self.status_label.setText(status.describe())
             self.status_label.setToolTip("Changes go to the central database in the background.")
@@ -61,6 +59,23 @@ class StationSync(QObject):
             self.loop.stop()
         if self._central is not None:
             self._central.dispose()
+
+
+_PROBLEM_LINES = {
+    SyncErrorKind.UNREACHABLE: "Sync: central database unreachable, {waiting} waiting (work continues here)",
+    SyncErrorKind.REFUSED: "Sync refused by the central database: ask IT. {waiting} waiting (work continues here)",
+    SyncErrorKind.SCHEMA: "Sync stopped: the central database is another version; ask IT to upgrade. "
+                          "{waiting} waiting",
+}
+
+
+def problem_line(status: SyncStatus) -> str:
+    """The status bar's words for a failed sync; any other kind shows the error's first sentence."""
+    line = _PROBLEM_LINES.get(status.error_kind or SyncErrorKind.OTHER)
+    if line is not None:
+        return line.format(waiting=status.waiting)
+    first = (status.last_error or "").split(". ")[0][:120]
+    return f"Sync problem: {first}. {status.waiting} waiting"
 
 
 def _mode_text(settings: Settings) -> str:

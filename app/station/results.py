@@ -8,13 +8,13 @@ from typing import Any
 
 from app.domain.status import ItemStatus
 from app.domain.vocab import disposition_label
-from app.errors import DuplicateUnit, ReturnsDeskError, WrongTote
+from app.errors import DuplicateUnit, WrongTote
 from app.services.desk import SavedItem
 from app.services.intake import UnknownProduct
 from app.services.totes import ToteView
 from app.services.views import ItemView
 from app.station import screens
-from app.station.actions import Action, Beep, ItemSaved, LogError, Op, Request, WakePrinter
+from app.station.actions import Action, Beep, ItemSaved, Op, Request, WakePrinter
 from app.station.inputs import Done, Failed
 from app.station.state import Choice, Message, StationState, Step, Tone, TotePanel, ToteStatus
 
@@ -26,9 +26,7 @@ def done(state: StationState, result: Done) -> Outcome:
 
 
 def failed(state: StationState, result: Failed, text: str) -> Outcome:
-    actions: list[Action] = [Beep(False)]
-    if not isinstance(result.error, ReturnsDeskError):
-        actions.append(LogError(result.error))
+    actions: list[Action] = [Beep(False)]  # the runner logs the failed call (a bug with its traceback)
     message = Message(text, Tone.BAD)
     op = result.request.op
     if op is Op.START_INTAKE and isinstance(result.error, DuplicateUnit):

@@ -36,6 +36,7 @@ from app.station.lines import Patterns
 from app.station.machine import StationFlow
 from app.station.state import TEXT_STEPS, StationState, Step
 from ui.background import BackgroundOps
+from ui.errors import log_failure
 from ui.feedback import Feedback
 from ui.print_worker import PrintWorker
 from ui.screens.station_view import StationView
@@ -156,7 +157,7 @@ class StationController(QObject):
         elif isinstance(action, WakePrinter) and self.printer is not None:
             self.printer.kick()
         elif isinstance(action, LogError):
-            log.error("station error", exc_info=action.error)
+            log_failure(log, "station error", action.error)
 
     def _call(self, request: Request) -> None:
         method: Callable[..., Any] = getattr(self.desk, request.op.value)
@@ -166,8 +167,11 @@ class StationController(QObject):
                 self.saved.emit(datetime.now())
             self.feed(Done(request, value))
 
-        self.ops.run_db(lambda: method(*request.args), succeeded, lambda e: self.feed(Failed(request, e)),
-                        writes=request.writes)
+        def failed(error: BaseException) -> None:
+            log_failure(log, f"{request.op.value} failed", error)  # a bug here is logged with its traceback
+            self.feed(Failed(request, error))
+
+        self.ops.run_db(lambda: method(*request.args), succeeded, failed, writes=request.writes)
 
     def _notify(self, notice: Notice) -> None:
         signals = {Notice.SIGN_OUT: self.sign_out_requested, Notice.SETUP: self.setup_requested,
