@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QMainWindow, QSizePolicy, QStackedWidget, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from app.config import Settings
 from app.services.desk import Desk
@@ -20,17 +21,24 @@ from ui.screens.station_view import StationView
 from ui.station_printing import StationPrinting
 from ui.station_scanners import StationScanners
 from ui.sync_worker import StationSync
-from ui.theme import BAD, STYLESHEET
+from ui.theme import BAD, stylesheet, window_scale
+from ui.widgets import ElideText
 
 log = logging.getLogger("returns_desk.ui")
+
+# The size the screens are drawn for; a smaller screen gets the window maximized to it instead.
+PREFERRED_SIZE = QSize(1280, 900)
+KIOSK_CLOSE_REFUSED = ("This station stays open (kiosk mode). To close it, press F12 to sign out first, "
+                       "then Alt+F4.")
 
 
 class MainWindow(QMainWindow):
     def __init__(self, desk: Desk, settings: Settings) -> None:
         super().__init__()
         self.setWindowTitle(f"Returns Desk — station {settings.station_id}")
-        self.setStyleSheet(STYLESHEET)
-        self.resize(1280, 900)
+        self.kiosk = settings.kiosk
+        self._scale = 0.0  # the type size in use; set from the window's size (resizeEvent)
+        self._restyle()
         self.desk = desk
         self.ops = BackgroundOps(on_error=self.show_error, parent=self)
         self.stack = QStackedWidget()
@@ -66,6 +74,34 @@ class MainWindow(QMainWindow):
         self.sync.connect_station(self.station.saved)
         self.stack.setCurrentWidget(self.sign_in_view)
         self.sign_in_view.field.setFocus()
+        self._fit_to_screen()
+
+    # Window size, type size and kiosk mode ------------------------------------------------------------------
+    def _fit_to_screen(self) -> None:
+        """Open at the preferred size on a screen that has room for it, maximized on a smaller one (the window
+        manager then fits it, frame and taskbar included), full screen without decorations in kiosk mode."""
+        if self.kiosk:
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.setWindowState(Qt.WindowState.WindowFullScreen)
+            return
+        room = self.screen().availableGeometry()
+        size = PREFERRED_SIZE.boundedTo(room.size())
+        self.resize(size)
+        if size != PREFERRED_SIZE:
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+        else:
+            self.move(room.center() - self.rect().center())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._restyle()
+
+    def _restyle(self) -> None:
+        """Type sizes follow the window, so every screen fits from 1024×768 up and fills a large screen."""
+        scale = window_scale(self.width(), self.height())
+        if scale != self._scale:
+            self._scale = scale
+            self.setStyleSheet(stylesheet(scale))
 
     def _signed_in(self, operator: OperatorView) -> None:
         self.operator_label.setText(f"{operator.name} ({operator.role})")
@@ -87,6 +123,11 @@ class MainWindow(QMainWindow):
         self.save_label.setText(f"Last save {at:%H:%M:%S}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.kiosk and self.station.operator is not None:
+            # Alt+F4 or a stray click must not take the station away from the worker signed in.
+            event.ignore()
+            self.station.report_problem(KIOSK_CLOSE_REFUSED)
+            return
         self.scanners.stop()
         self.printing.stop()
         self.sync.stop()
@@ -97,14 +138,14 @@ class MainWindow(QMainWindow):
 def status_rows(*rows: list[QLabel]) -> QWidget:
     """Status labels in rows; long texts are elided by the labels' width, with the full text as tooltip."""
     box = QWidget()
+    elide = ElideText(box)
     grid = QGridLayout(box)
     grid.setContentsMargins(8, 2, 8, 2)
     grid.setHorizontalSpacing(28)
     grid.setVerticalSpacing(0)
     for row, labels in enumerate(rows):
         for column, label in enumerate(labels):
-            # Ignored: a long status never widens the window; the column shows what fits.
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            elide.watch(label)  # a long status never widens the window; the column shows what fits, then "…"
             label.setContentsMargins(0, 0, 0, 0)
             grid.addWidget(label, row, column)
     for column in range(max(len(r) for r in rows)):

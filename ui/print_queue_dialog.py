@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -40,22 +42,26 @@ class PrintQueueDialog(QDialog):
                  parent: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Print queue")
-        self.resize(1100, 600)
         self.desk, self.ops, self.worker, self.operator = desk, ops, worker, operator
         self.jobs: list[PrintJobView] = []
         layout = QVBoxLayout(self)
         self.banner = Banner()
         layout.addWidget(self.banner)
         self.table = QTableWidget(0, 6)
+        self.table.setObjectName("queueTable")
         self.table.setHorizontalHeaderLabels(["What", "Printer", "Status", "Tries", "Problem / reason", "Queued"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # The problem column takes the room that is left and wraps, so the cause is never cut off.
+        # The problem column takes the room that is left and wraps (long words too, never "…"), and every row
+        # is as tall as its text at the current width, so the cause is never cut off.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(PROBLEM_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().hide()
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         for text, slot in (("&Send to another printer…", self._ask_printer), ("&Reprint…", self._ask_reason),
@@ -67,6 +73,16 @@ class PrintQueueDialog(QDialog):
         layout.addLayout(buttons)
         worker.status_changed.connect(lambda _status: self.refresh())
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self._fit_to_window()
+        super().showEvent(event)
+
+    def _fit_to_window(self) -> None:
+        """Most of the station window and never more, whatever its size (1100 px wide was cut at 1024×768)."""
+        window = self.parentWidget()
+        room = window.size() if window is not None else self.screen().availableGeometry().size()
+        self.resize(int(room.width() * 0.94), int(room.height() * 0.86))
 
     # Data ---------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -89,7 +105,6 @@ class PrintQueueDialog(QDialog):
                 self.table.setItem(row, column, cell)
             if selected is not None and job.id == selected.id:
                 self.table.selectRow(row)
-        self.table.resizeRowsToContents()
         if self.selected() is None and jobs:
             self.table.selectRow(0)
 

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QHelpEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QScrollArea,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
@@ -19,21 +30,132 @@ def card() -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame()
     frame.setObjectName("card")
     layout = QVBoxLayout(frame)
-    layout.setContentsMargins(22, 16, 22, 16)
+    layout.setContentsMargins(22, 14, 22, 14)
+    layout.setSpacing(4)
     return frame, layout
 
 
-def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
+def clear_layout(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item is None:
             break
-        widget = item.widget()
+        widget, inner = item.widget(), item.layout()
         if widget is not None:
             widget.hide()  # gone from the screen now, freed at the next event loop turn
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())  # type: ignore[arg-type]
+        elif inner is not None:
+            clear_layout(inner)
+
+
+def scroll_area(inner: QWidget) -> QScrollArea:
+    """A vertical scroller around `inner`: however much it holds, it never makes the window taller.
+
+    The screens are laid out to fit without scrolling from 1024×768 up; this is the safety net below that.
+    """
+    inner.setObjectName("scrolled")
+    area = QScrollArea()
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the screen (scans, number keys)
+    return area
+
+
+class FlowLayout(QLayout):
+    """Widgets side by side, wrapping onto the next line when the row is full (flag chips)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt override
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt override
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802 - Qt override
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        """Place the items row by row inside `rect`; the height they take."""
+        x, y, row_height = rect.x(), rect.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            if x > rect.x() and x + hint.width() > rect.right() + 1:
+                x, y, row_height = rect.x(), y + row_height + self._gap, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._gap
+            row_height = max(row_height, hint.height())
+        return y + row_height - rect.y()
+
+
+class ElideText(QObject):
+    """Status-bar labels show what fits, ending in "…", and never widen the window; the text stays whole
+    (its owner and the tests read it) and the tooltip shows it whole, with the owner's tooltip after it."""
+
+    def __init__(self, parent: QObject | None = None, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
+        super().__init__(parent)
+        self.mode = mode  # ElideLeft keeps the end in view (what was typed last)
+
+    def watch(self, target: QLabel) -> None:
+        target.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        target.setProperty("elides", True)
+        target.installEventFilter(self)
+
+    @staticmethod
+    def full_tooltip(target: QLabel) -> str:
+        own = target.toolTip()
+        return target.text() + (f"\n\n{own}" if own and own != target.text() else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if not isinstance(watched, QLabel):
+            return False
+        if event.type() == QEvent.Type.Paint:
+            self._paint(watched)
+            return True
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            QToolTip.showText(event.globalPos(), self.full_tooltip(watched), watched)
+            return True
+        return False
+
+    def _paint(self, target: QLabel) -> None:
+        painter = QPainter(target)
+        room = target.contentsRect()
+        shown = target.fontMetrics().elidedText(target.text(), self.mode, room.width())
+        target.style().drawItemText(painter, room, int(target.alignment()), target.palette(), target.isEnabled(),
+                                    shown, QPalette.ColorRole.WindowText)
+        painter.end()
 
 
 class Banner(QLabel):

@@ -11,17 +11,27 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QProgressBar,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain import checklist as cl
 from app.domain.vocab import DISPOSITION_LABELS, GRADE_LABELS, Disposition, Grade, disposition_label
 from app.services.views import ItemView
 from app.station.card import item_card
-from app.station.state import Choice, StationState, Step, Tone
+from app.station.state import StationState, Step, Tone
 from ui.print_panel import PrintPanel
 from ui.theme import BAD, GOOD, GRADE_COLOURS, WARN
-from ui.widgets import Banner, card, clear_layout, label
+from ui.widgets import Banner, ElideText, FlowLayout, card, clear_layout, label, scroll_area
 
+SHORT_LIST = 4  # up to this many options in one column at full size; more in two columns, smaller
 TONE_COLOURS = {Tone.GOOD: GOOD, Tone.INFO: WARN, Tone.BAD: BAD}
 KEYS_READY = ("Scan an item · scan the RMA label first if there is one · F8 void · F9 print queue · "
               "F10 close a tote · F12 sign out")
@@ -37,27 +47,39 @@ class StationView(QFrame):
         self.setObjectName("flashFrame")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         root = QVBoxLayout(self)
-        root.setContentsMargins(28, 20, 28, 16)
-        root.setSpacing(14)
+        root.setContentsMargins(24, 16, 24, 12)
+        root.setSpacing(10)
         self.banner = Banner()
         root.addWidget(self.banner)
+        # The item, the step and the print panel scroll together if they ever hold more than the window: the
+        # banner, the scan line and the keys stay in view and the window never grows (it did with F10).
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(12)
         self.item_card, self._card_layout = card()
-        root.addWidget(self.item_card)
+        body_layout.addWidget(self.item_card)
         self.step = QWidget()
         self._step_layout = QVBoxLayout(self.step)
         self._step_layout.setContentsMargins(0, 0, 0, 0)
-        self._step_layout.setSpacing(12)
-        root.addWidget(self.step, 1)
-        self.print_panel = PrintPanel()  # after a save: the label as printed and the tote to use
-        root.addWidget(self.print_panel)
-        self.text_field = QLineEdit()  # only for free text (unknown item description, void note)
+        self._step_layout.setSpacing(10)
+        body_layout.addWidget(self.step)
+        self.text_field = QLineEdit()  # only for free text (unknown item description, void note), under its question
         self.text_field.setMaxLength(200)
         # Keys go straight to it (no scan capture): only free text is asked here, and a person types it.
         self.text_field.setProperty("scannerRaw", True)
         self.text_field.hide()
-        root.addWidget(self.text_field)
-        self.scan_field = label("", "option", wrap=False)
-        self.scan_field.setMinimumHeight(64)
+        body_layout.addWidget(self.text_field)
+        self.print_panel = PrintPanel()  # after a save: the label as printed and the tote to use
+        body_layout.addWidget(self.print_panel)
+        body_layout.addStretch(1)
+        self.body = scroll_area(body)
+        root.addWidget(self.body, 1)
+        self.scan_field = label("", "scanField", wrap=False)
+        # A long typed line shows its end ("…" in front) and never widens the window.
+        self._elide_front = ElideText(self, Qt.TextElideMode.ElideLeft)
+        self._elide_front.watch(self.scan_field)
+        self.scan_field.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         root.addWidget(self.scan_field)
         self.keys_hint = label("", "hint")
         root.addWidget(self.keys_hint)
@@ -105,10 +127,9 @@ class StationView(QFrame):
         for line in shown.lines:
             add(label(line, "reason"))
         if shown.flags:
-            chips = QHBoxLayout()
+            chips = FlowLayout()  # as many rows as the chips need: a narrow window never cuts one off
             for chip in shown.flags:
                 chips.addWidget(label(chip.text, "badflag" if chip.serious else "flag", wrap=False))
-            chips.addStretch(1)
             self._card_layout.addLayout(chips)
 
     def _render_step(self, state: StationState) -> None:
@@ -162,7 +183,8 @@ class StationView(QFrame):
         title, keys = titles[state.step]
         layout = self._reset_step(keys)
         layout.addWidget(label(title, "question"))
-        layout.addLayout(_choice_grid(state.choices))
+        texts = [f"{choice.key}   {choice.label}" for choice in state.choices]
+        layout.addLayout(_option_grid(texts, columns=1 if len(texts) <= SHORT_LIST else 2))
         layout.addStretch(1)
 
     def show_void_note(self, state: StationState) -> None:
@@ -203,11 +225,7 @@ class StationView(QFrame):
         if question.kind == "number":
             layout.addWidget(label(_number_prompt(question), "prompt"))
         else:
-            row = QHBoxLayout()
-            for option in question.options:
-                row.addWidget(label(f"{option.key}   {option.label}", "option"))
-            row.addStretch(1)
-            layout.addLayout(row)
+            layout.addLayout(_option_grid([f"{o.key}   {o.label}" for o in question.options], columns=2))
         layout.addStretch(1)
 
     def show_result(self, state: StationState) -> None:
@@ -253,11 +271,17 @@ def _step_key(state: StationState) -> tuple[object, ...]:
             state.unknown_scan, state.unknown_description, state.void_target, state.operator)
 
 
-def _choice_grid(choices: tuple[Choice, ...]) -> QVBoxLayout:
-    column = QVBoxLayout()
-    for choice in choices:
-        column.addWidget(label(f"{choice.key}   {choice.label}", "option"))
-    return column
+def _option_grid(texts: list[str], columns: int) -> QGridLayout:
+    """Options numbered down the columns; a long list (up to 9) in smaller type, so it fits 1024×768."""
+    grid = QGridLayout()
+    grid.setSpacing(10)
+    rows = -(-len(texts) // columns)
+    name = "option" if len(texts) <= SHORT_LIST else "optionSmall"
+    for n, text in enumerate(texts):
+        grid.addWidget(label(text, name), n % rows, n // rows)
+    for column in range(columns):
+        grid.setColumnStretch(column, 1)
+    return grid
 
 
 def _number_prompt(question: cl.Question) -> str:
