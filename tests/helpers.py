@@ -77,3 +77,10 @@ def copy_sqlite(source: Path, target: Path) -> Path:
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
     return target
+
+
+def gtin_where(db: Database, **filters: object) -> str:
+    """The GTIN of the first demo product matching `filters` (one that has a GTIN)."""
+    gtin = product_where(db, **filters).gtin
+    assert gtin is not None, f"the first demo product with {filters} has no GTIN"
+    return gtin

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from app.config import Settings
 from app.db import engine
@@ -25,7 +26,7 @@ from app.services.context import StationContext
 from app.services.desk import Desk
 from app.station.state import Step
 from app.sync.runner import SyncErrorKind, SyncStatus
-from tests.helpers import product_where
+from tests.helpers import gtin_where
 from tests.ui.conftest import Station
 from ui.main_window import MainWindow
 from ui.sync_worker import problem_line
@@ -56,7 +57,7 @@ def classified(record: logging.LogRecord) -> str:
 
 
 def save_one_item(station: Station, db: Database) -> None:
-    station.scan(product_where(db, serialized=False, category="apparel").gtin)
+    station.scan(gtin_where(db, serialized=False, category="apparel"))
     station.answer_all()
     station.key(Qt.Key.Key_Return)
     assert station.controller.step is Step.READY and "Saved" in station.banner()
@@ -89,7 +90,7 @@ def test_a_failed_station_call_is_shown_and_the_station_keeps_taking_input(
         caplog: pytest.LogCaptureFixture) -> None:
     station = make_station(quick_lock_desk)
     station.sign_in()
-    gtin = product_where(db, serialized=False, category="apparel").gtin
+    gtin = gtin_where(db, serialized=False, category="apparel")
     lock = sqlite3.connect(sqlite_path(db), isolation_level=None)
     lock.execute("BEGIN IMMEDIATE")  # another program writing the station's file, for longer than the timeout
     try:
@@ -189,7 +190,7 @@ def test_a_failed_print_queue_refresh_shows_in_its_banner(
 
 # Sync ---------------------------------------------------------------------------------------------------
 def test_an_unreachable_central_database_shows_in_the_sync_status(
-        qtbot, desk: Desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, desk: Desk) -> None:
     settings = Settings(station_id="D01", db=desk.db.url, sound=False, mode="station",
                         central_db=CENTRAL_NOBODY_LISTENS, sync_interval_s=1)
     window = MainWindow(desk, settings)
