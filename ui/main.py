@@ -36,7 +36,7 @@ def run_gui(settings: Settings) -> int:
         QMessageBox.critical(None, "Returns Desk cannot start", f"{exc}\n\nThe station did not start.")
         return 2
     window = MainWindow(desk, settings)
-    window.show()
+    window.show_on_screen()  # full screen in kiosk mode, never larger than the screen
     # Start-up objects live until exit: keep them out of the collector's full passes, which would otherwise
     # stall the GUI thread (and every other) for tens of milliseconds during a long sync push.
     gc.freeze()

@@ -74,23 +74,22 @@ class MainWindow(QMainWindow):
         self.sync.connect_station(self.station.saved)
         self.stack.setCurrentWidget(self.sign_in_view)
         self.sign_in_view.field.setFocus()
-        self._fit_to_screen()
+        # Never larger than the screen it opens on (1280×900 did not fit a 1024×768 panel).
+        self.resize(PREFERRED_SIZE.boundedTo(self.screen().availableGeometry().size()))
 
     # Window size, type size and kiosk mode ------------------------------------------------------------------
-    def _fit_to_screen(self) -> None:
-        """Open at the preferred size on a screen that has room for it, maximized on a smaller one (the window
-        manager then fits it, frame and taskbar included), full screen without decorations in kiosk mode."""
+    def show_on_screen(self) -> None:
+        """Show the window as the station is set up: full screen without decorations in kiosk mode; maximized
+        on a screen smaller than the preferred size (the window manager then fits it, frame and taskbar
+        included); else at the preferred size in the middle of the screen."""
         if self.kiosk:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-            self.setWindowState(Qt.WindowState.WindowFullScreen)
-            return
-        room = self.screen().availableGeometry()
-        size = PREFERRED_SIZE.boundedTo(room.size())
-        self.resize(size)
-        if size != PREFERRED_SIZE:
-            self.setWindowState(Qt.WindowState.WindowMaximized)
+            self.showFullScreen()
+        elif self.size() != PREFERRED_SIZE:
+            self.showMaximized()
         else:
-            self.move(room.center() - self.rect().center())
+            self.move(self.screen().availableGeometry().center() - self.rect().center())
+            self.show()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -3,7 +3,7 @@ green when the right tote is scanned and red with a message for a wrong one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
@@ -16,6 +16,8 @@ from ui.widgets import label
 
 class PrintPanel(QFrame):
     PREVIEW_WIDTH = 420
+    # A 4×6 label is portrait: fit it into this height too, so the panel never takes the whole screen.
+    PREVIEW_HEIGHT = 240
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,8 +71,9 @@ class PrintPanel(QFrame):
         if png is None or not pixmap.loadFromData(png, "PNG"):
             self.preview.setText("No label preview")
             return
-        smooth = Qt.TransformationMode.SmoothTransformation
-        self.preview.setPixmap(pixmap.scaledToWidth(self.PREVIEW_WIDTH - 12, smooth))
+        room = QSize(self.PREVIEW_WIDTH - 12, self.PREVIEW_HEIGHT)
+        self.preview.setPixmap(pixmap.scaled(room, Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation))
 
     def show_tote(self, tote: ToteView | None) -> None:
         if tote is None:

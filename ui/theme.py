@@ -51,7 +51,7 @@ QLabel#question {{ font-size: {pt(30)}; font-weight: 700; }}
 QLabel#option {{ font-size: {pt(24)}; background: {CARD}; border: 2px solid #c9ced6; border-radius: {px(10)};
                  padding: {px(14)} {px(20)}; }}
 QLabel#optionSmall {{ font-size: {pt(19)}; background: {CARD}; border: 2px solid #c9ced6; border-radius: {px(8)};
-                      padding: {px(8)} {px(14)}; }}
+                      padding: {px(5)} {px(12)}; }}
 QLabel#scanField {{ font-size: {pt(24)}; background: {CARD}; border: 2px solid #c9ced6; border-radius: {px(10)};
                     padding: {px(10)} {px(20)}; }}
 QLabel#grade {{ font-size: {pt(64)}; font-weight: 800; color: white; border-radius: {px(16)};

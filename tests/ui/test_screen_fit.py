@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QHelpEvent, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -22,11 +23,13 @@ from PySide6.QtWidgets import (
     QStatusBar,
     QStyleOptionViewItem,
     QTableWidget,
+    QToolTip,
     QWidget,
 )
 from sqlalchemy import select, update
 
 from app.db.models import PrintJob
+from app.domain.rules_check import load_configuration
 from app.domain.vocab import Disposition
 from app.printing.setup import print_setup
 from app.services.desk import Desk
@@ -211,6 +214,13 @@ def to_ready_saved(station, desk, db, qtbot) -> QWidget:  # type: ignore[no-unty
     return station.window
 
 
+def to_ready_saved_4x6(station, desk, db, qtbot) -> QWidget:  # type: ignore[no-untyped-def]
+    """The same on 4×6 label stock: a tall preview that must not push the rest off the screen."""
+    desk.ctx.printing = print_setup(f"files=file:{desk.ctx.printing.printer('files').target}",
+                                    "files", "files", label_size="4x6")
+    return to_ready_saved(station, desk, db, qtbot)
+
+
 def to_ready_rma(station, desk, db, qtbot) -> QWidget:  # type: ignore[no-untyped-def]
     station.sign_in()
     station.scan(rma_line_plain(db)[0])
@@ -269,6 +279,15 @@ def to_result(station, desk, db, qtbot) -> QWidget:  # type: ignore[no-untyped-d
     return station.window
 
 
+def to_nine_options(station, desk, db, qtbot) -> QWidget:  # type: ignore[no-untyped-def]
+    """A site checklist may offer up to 9 answers: they must all show, with the item card, at 1024×768."""
+    station.sign_in()
+    station.scan(product_where(db, category="general", serialized=False).gtin)
+    question = station.controller.question()
+    assert question is not None and len(question.options) == 9
+    return station.window
+
+
 def to_resume(station, desk, db, qtbot) -> QWidget:  # type: ignore[no-untyped-def]
     operator = desk.sign_in("B1001", "1111")
     item = desk.start_intake(operator, desk.classify(product_where(db, serialized=False).gtin))
@@ -321,12 +340,14 @@ def to_print_queue(station, desk, db, qtbot) -> QWidget:  # type: ignore[no-unty
 SCREENS: dict[str, Callable[..., QWidget]] = {
     "sign-in": to_sign_in,
     "ready-saved": to_ready_saved,
+    "ready-saved-4x6": to_ready_saved_4x6,
     "ready-rma": to_ready_rma,
     "describe": to_describe,
     "category": to_category,
     "serial": to_serial,
     "question-choice": to_choice_question,
     "question-number": to_number_question,
+    "question-9-options": to_nine_options,
     "result": to_result,
     "resume": to_resume,
     "void-reason": to_void_reason,
@@ -336,6 +357,38 @@ SCREENS: dict[str, Callable[..., QWidget]] = {
 }
 
 
+NINE_OPTIONS_CHECKLIST = """
+id = "general"
+version = 1
+category = "general"
+title = "General merchandise (a site's own)"
+
+[[questions]]
+id = "condition"
+text = "What is the overall condition of the item and its packaging?"
+help = "Look at all sides under the bench light; choose the answer that fits the worst thing you see."
+kind = "choice"
+""" + "".join(f"""
+  [[questions.options]]
+  value = "c{n}"
+  label = "{label}"
+  penalty = {n * 5}
+""" for n, label in enumerate((
+    "As new, in the original sealed packaging", "As new, packaging opened but complete",
+    "Light marks on the packaging only", "Light marks on the item, seen up close", "Scratches seen from arm's length",
+    "Dented or cracked housing, still works", "Parts missing from the box (manual, cables, accessories)",
+    "Stained, smells or shows signs of use", "Broken beyond use: for parts or recycling"), start=0))
+
+
+@pytest.fixture
+def nine_option_desk(desk: Desk, tmp_path: Path) -> Desk:
+    folder = tmp_path / "site-checklists"
+    folder.mkdir()
+    (folder / "general.toml").write_text(NINE_OPTIONS_CHECKLIST, encoding="utf-8")
+    desk.ctx.configuration = load_configuration(None, folder)
+    return desk
+
+
 @pytest.fixture
 def unreachable_printer(desk: Desk, tmp_path: Path) -> None:
     """Labels go to a TCP printer that is off, so the print queue has waiting jobs with real errors."""
@@ -343,14 +396,16 @@ def unreachable_printer(desk: Desk, tmp_path: Path) -> None:
                                     "zebra", "files")
 
 
+NEEDS = {"print-queue": "unreachable_printer", "question-9-options": "nine_option_desk"}
+
+
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
 @pytest.mark.parametrize("screen", SCREENS, ids=list(SCREENS))
 def test_screen_fits_without_cutting_text(screen, size, request, make_station, desk, db, qtbot):
-    if screen == "print-queue":
-        request.getfixturevalue("unreachable_printer")
+    if screen in NEEDS:
+        request.getfixturevalue(NEEDS[screen])
     station = make_station()
     window: MainWindow = station.window
-    window.setWindowState(Qt.WindowState.WindowNoState)  # the test screen is small: it opened maximized
     window.resize(SIZES[size])
     qtbot.waitUntil(lambda: window.size() == SIZES[size], timeout=2000)
     shown = SCREENS[screen](station, desk, db, qtbot)
@@ -361,3 +416,55 @@ def test_screen_fits_without_cutting_text(screen, size, request, make_station, d
     assert window.size() == SIZES[size], f"the window grew to {window.size().toTuple()}"
     assert shown.width() <= SIZES[size].width() and shown.height() <= SIZES[size].height()
     assert not problems, "\n".join(problems)
+
+
+def test_window_opens_within_the_screen(desk, settings, qtbot):
+    window = MainWindow(desk, settings)
+    qtbot.addWidget(window)
+    try:
+        window.show_on_screen()
+        room = window.screen().availableGeometry().size()
+        # The test screen (800×800) is smaller than 1280×900: maximized to it, so the window manager fits it.
+        assert window.isMaximized()
+        assert window.width() <= room.width() and window.height() <= room.height()
+    finally:
+        window.printing.stop()
+        window.ops.shutdown()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip window, offscreen
+def test_a_long_status_shows_what_fits_and_the_whole_text_on_hover(station, qtbot):
+    window = station.window
+    window.resize(SIZES["1024x768"])
+    settle()
+    database = next(w for w in window.statusBar().findChildren(QLabel) if w.text().startswith("SQLite"))
+    assert database.fontMetrics().horizontalAdvance(database.text()) > database.contentsRect().width()
+    assert window.size() == SIZES["1024x768"]  # the long path did not widen the window
+    at = QPoint(4, 4)
+    QApplication.sendEvent(database, QHelpEvent(QEvent.Type.ToolTip, at, database.mapToGlobal(at)))
+    assert QToolTip.isVisible() and QToolTip.text().startswith(database.text())
+    QToolTip.hideText()
+
+
+def test_kiosk_station_is_full_screen_and_not_closed_while_someone_is_signed_in(desk, settings, qtbot):
+    window = MainWindow(desk, replace(settings, kiosk=True))
+    qtbot.addWidget(window)
+    window.show_on_screen()
+    try:
+        qtbot.waitUntil(window.isFullScreen, timeout=2000)
+        assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+        assert window.geometry() == window.screen().geometry()
+        field = window.sign_in_view.field
+        for text in ("B1001", "1111"):
+            qtbot.keyClicks(field, text)
+            qtbot.keyClick(field, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: not window.ops.busy, timeout=5000)
+        assert window.station.operator is not None
+        assert not window.close()  # Alt+F4 or the close button: refused, and the screen says what to do
+        assert window.isVisible() and "F12 to sign out first" in window.station_view.banner.text()
+        qtbot.keyClick(window.station_view, Qt.Key.Key_F12)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sign_in_view, timeout=5000)
+        assert window.close() and not window.isVisible()
+    finally:
+        window.printing.stop()
+        window.ops.shutdown()

@@ -217,8 +217,10 @@ class StationView(QFrame):
         progress.setRange(0, max(total, 1))
         progress.setValue(number - 1)
         progress.setTextVisible(False)
-        layout.addWidget(label(f"Question {number} of {total}", "hint"))
-        layout.addWidget(progress)
+        where = QHBoxLayout()  # one line for both: the room goes to the answers
+        where.addWidget(label(f"Question {number} of {total}", "hint", wrap=False))
+        where.addWidget(progress, 1)
+        layout.addLayout(where)
         layout.addWidget(label(question.text, "question"))
         if question.help:
             layout.addWidget(label(question.help, "hint"))
@@ -274,7 +276,7 @@ def _step_key(state: StationState) -> tuple[object, ...]:
 def _option_grid(texts: list[str], columns: int) -> QGridLayout:
     """Options numbered down the columns; a long list (up to 9) in smaller type, so it fits 1024×768."""
     grid = QGridLayout()
-    grid.setSpacing(10)
+    grid.setSpacing(10 if len(texts) <= SHORT_LIST else 6)
     rows = -(-len(texts) // columns)
     name = "option" if len(texts) <= SHORT_LIST else "optionSmall"
     for n, text in enumerate(texts):
