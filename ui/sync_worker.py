@@ -1,4 +1,7 @@
-"""Sync in the window: the sync loop on its own thread (never the DB thread), its status in the status bar.
+"""Sync in the window: sync rounds on their own background lane (never the DB lane), the status in the bar.
+
+The rounds and their backoff are the core's (`SyncLoop.run_round`, `next_delay`); the window runs each round
+on a `Lane` like every other background job and schedules the next with a timer.
 
 The label says when the last sync was, how many changes wait, and, in plain words, what is wrong if it fails;
 the station keeps working either way. A finished item wakes the loop so it goes out within seconds.
@@ -6,33 +9,86 @@ the station keeps working either way. A finished item wakes the loop so it goes 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.config import Settings
 from app.db.uow import Database
 from app.sync.central import central_url
-from app.sync.runner import SyncErrorKind, SyncLoop, SyncStatus
+from app.sync.runner import SyncErrorKind, SyncLoop, SyncStatus, read_status
+from ui.background import ErrorHandler, Lane
+from ui.errors import log_failure
 from ui.theme import WARN
+
+log = logging.getLogger("returns_desk.sync")
 
 
 class StationSync(QObject):
-    status_changed = Signal(object)  # SyncStatus, emitted from the sync thread, delivered on the GUI thread
+    status_changed = Signal(object)  # SyncStatus, after every round, on the GUI thread
 
-    def __init__(self, local: Database, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, local: Database, settings: Settings, parent: QWidget | None = None,
+                 on_error: ErrorHandler | None = None) -> None:
         super().__init__(parent)
         self.status_label = QLabel(_mode_text(settings))
         self.status_label.setObjectName("syncStatus")
         self.status_label.setContentsMargins(8, 0, 16, 0)
         self.loop: SyncLoop | None = None
         self._central: Database | None = None
+        self._local = local
+        self._lane = Lane("sync", on_error or (lambda error: log_failure(log, "sync round failed", error)), self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._round)
+        self._running = self._again = False
         self.status_changed.connect(self.show_status)
         if settings.mode == "station":
             self._central = Database(central_url(settings))
+            # The loop's status callback is not needed: each round's status comes back through the lane.
             self.loop = SyncLoop(local, self._central, settings.station_id, settings.sync_interval_s,
-                                 on_status=self.status_changed.emit)
+                                 on_status=lambda _status: None)
             self.status_label.setText("Sync: starting…")
-            self.loop.start()
+            self._round()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def _round(self) -> None:
+        loop = self.loop
+        if loop is None:
+            return
+        if self._running:
+            self._again = True  # woken during a round: another one right after it
+            return
+        self._running = True
+        self._timer.stop()
+
+        def run() -> SyncStatus:
+            loop.run_round()  # never raises: the outcome is recorded in the station's sync state
+            return read_status(self._local)
+
+        self._lane.run(run, self._round_done, self._round_failed)
+
+    def _round_done(self, status: SyncStatus) -> None:
+        self._running = False
+        self.status_changed.emit(status)
+        self._schedule()
+
+    def _round_failed(self, error: BaseException) -> None:
+        self._running = False
+        log_failure(log, "could not read the sync status", error)  # a round records its own errors
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self.loop is None:
+            return
+        if self._again:
+            self._again = False
+            self._round()
+        else:
+            self._timer.start(int(self.loop.next_delay() * 1000))
 
     def connect_station(self, saved_signal: object) -> None:
         """Send right after a save instead of waiting for the next interval."""
@@ -40,8 +96,8 @@ class StationSync(QObject):
             saved_signal.connect(lambda *_: self.wake())  # type: ignore[attr-defined]
 
     def wake(self) -> None:
-        if self.loop is not None:
-            self.loop.wake()
+        """Sync now (e.g. right after an item was finalized) instead of at the next interval."""
+        self._round()
 
     def show_status(self, status: SyncStatus) -> None:
         if status.last_error:
@@ -55,8 +111,11 @@ class StationSync(QObject):
             self.status_label.setStyleSheet("")
 
     def stop(self) -> None:
+        self._timer.stop()
         if self.loop is not None:
-            self.loop.stop()
+            self.loop.stop()  # a round in progress stops between batches
+        self.loop = None
+        self._lane.shutdown()
         if self._central is not None:
             self._central.dispose()
 
