@@ -121,8 +121,9 @@ class FlowLayout(QLayout):
 
 
 class ElideText(QObject):
-    """Status-bar labels show what fits, ending in "…", and never widen the window; the text stays whole
-    (its owner and the tests read it) and the tooltip shows it whole, with the owner's tooltip after it."""
+    """Watched labels show what fits, with "…" at the cut (status lines; the scan line, cut at the front), and
+    never widen the window. The text itself stays whole (its owner and the tests read it); the tooltip shows it
+    whole, with the owner's own tooltip after it."""
 
     def __init__(self, parent: QObject | None = None, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
         super().__init__(parent)

@@ -432,6 +432,16 @@ def test_window_opens_within_the_screen(desk, settings, qtbot):
         window.ops.shutdown()
 
 
+def test_a_long_typed_line_shows_its_end_and_does_not_widen_the_window(station):
+    station.window.resize(SIZES["1024x768"])
+    station.sign_in()
+    line = "damaged label, typing what is left of it: " * 5
+    station.view.show_buffer(line)  # what the wedge shows while a person types
+    settle()
+    assert station.window.size() == SIZES["1024x768"]
+    assert station.view.scan_field.text() == line  # whole for whoever reads it; drawn from its end
+
+
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip window, offscreen
 def test_a_long_status_shows_what_fits_and_the_whole_text_on_hover(station, qtbot):
     window = station.window
