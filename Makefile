@@ -25,6 +25,7 @@ test: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_fit_screenshots.py
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_station

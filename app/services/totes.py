@@ -36,7 +36,7 @@ class ToteView:
 
     @property
     def label(self) -> str:
-        return f"{self.code} ({disposition_label(self.disposition)})"
+        return f"{self.code} · {disposition_label(self.disposition)}"
 
 
 def open_tote(uow: UnitOfWork, ctx: StationContext, disposition: str) -> Container:
