@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app import security
 from app.db import migrate
 from app.db.uow import Database
 from app.demo import load_demo_master_data
@@ -51,7 +52,7 @@ class DatabaseTemplates:
     def demo(self) -> Path:
         """Migrated to head, with the demo master data (catalog, RMAs, operators)."""
         if self._demo is None:
-            self._demo = self._build("demo.db", load_demo_master_data, start=self.empty)
+            self._demo = self._build("demo.db", _load_demo_with_quick_pins, start=self.empty)
         return self._demo
 
     def _build(self, name: str, step: Callable[[Database], object], start: Path | None = None) -> Path:
@@ -64,6 +65,15 @@ class DatabaseTemplates:
         finally:
             db.dispose()
         return path
+
+
+def _load_demo_with_quick_pins(db: Database) -> None:
+    # At n=2**14 every sign-in spends ~60 ms in scrypt: a third of the time of the service tests. The template's
+    # demo PINs are real scrypt hashes at n=2**4; sign-in runs the same verify_pin, which reads n from the hash.
+    # app.security's own tests and every PIN set during a test keep the production cost.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "_N", 2**4)
+        load_demo_master_data(db)
 
 
 @pytest.fixture(scope="session")
