@@ -80,6 +80,11 @@ def main() -> None:
         window.grab().save(str(OUT / "04-result-with-reasons.png"))
         QTest.keyClick(view, Qt.Key.Key_Return)
         wait(app, window)
+        preview = window.station_view.print_panel.preview
+        deadline = time.monotonic() + 10  # the label preview renders on its own lane
+        while (preview.pixmap() is None or preview.pixmap().isNull()) and time.monotonic() < deadline:
+            app.processEvents()
+        wait(app, window, 400)  # and the feedback flash fades
         window.grab().save(str(OUT / "05-saved-ready-for-next.png"))
         window.close()
         window.ops.shutdown()

@@ -25,7 +25,9 @@ class PrintPanel(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(18, 12, 18, 12)
         self.preview = QLabel()
-        self.preview.setFixedWidth(self.PREVIEW_WIDTH)
+        # Fixed: the panel is as tall before the preview arrives as after, so the tote words never get
+        # squeezed (word-wrapped labels beside it cannot ask the layout for more height).
+        self.preview.setFixedSize(self.PREVIEW_WIDTH, self.PREVIEW_HEIGHT)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("background: white; border: 1px solid #c9ced6;")
         row.addWidget(self.preview)
@@ -71,7 +73,7 @@ class PrintPanel(QFrame):
         if png is None or not pixmap.loadFromData(png, "PNG"):
             self.preview.setText("No label preview")
             return
-        room = QSize(self.PREVIEW_WIDTH - 12, self.PREVIEW_HEIGHT)
+        room = QSize(self.PREVIEW_WIDTH - 12, self.PREVIEW_HEIGHT - 12)
         self.preview.setPixmap(pixmap.scaled(room, Qt.AspectRatioMode.KeepAspectRatio,
                                              Qt.TransformationMode.SmoothTransformation))
 
