@@ -128,20 +128,20 @@ class Dock:
 
     def reroute(self) -> None:  # send a queued label to the spare printer, then print
         item = self.new_item()
-        self.queue.send_to(self.worker, job_of(self.desk.db, item.id, "label").id, "spare")
+        self.desk.send_job_to(self.worker, job_of(self.desk.db, item.id, "label").id, "spare")
         self.queue.process_due()
 
     def reprint(self) -> None:
-        self.queue.reprint(self.worker, job_of(self.desk.db, self.items[1].id, "label").id, "label torn")
+        self.desk.reprint_job(self.worker, job_of(self.desk.db, self.items[1].id, "label").id, "label torn")
         self.queue.process_due()
 
     def cancel(self) -> None:
         item = self.new_item()
-        self.queue.cancel(self.worker, job_of(self.desk.db, item.id, "slip").id)
+        self.desk.cancel_job(self.worker, job_of(self.desk.db, item.id, "slip").id)
 
     def printer_fails(self) -> None:  # the job waits with the printer's error and a retry time
         item = self.new_item()
-        self.queue.send_to(self.worker, job_of(self.desk.db, item.id, "label").id, "dead")
+        self.desk.send_job_to(self.worker, job_of(self.desk.db, item.id, "label").id, "dead")
         self.queue.process_due()
         assert job_of(self.desk.db, item.id, "label").status == JobStatus.WAITING
 
@@ -152,8 +152,8 @@ class Dock:
         assert self.queue.recover() == 1
 
     def retry_now(self) -> None:  # the waiting job is tried again at once, and fails again
-        failing = next(j for j in self.queue.jobs() if j.status == JobStatus.WAITING)
-        self.queue.retry_now(failing.id)
+        failing = next(j for j in self.desk.print_jobs() if j.status == JobStatus.WAITING)
+        self.desk.retry_job_now(failing.id)
         self.queue.process_due()
 
     def sign_in_again(self) -> None:
