@@ -21,11 +21,7 @@ _SIGN_OUT_STEPS = frozenset({*_SETUP_STEPS, Step.RESUME})
 
 def signed_in(operator: OperatorView) -> Outcome:
     """A new operator starts on a clean screen (nothing of the last one's messages) and gets a draft back."""
-    return screens.ready(replace_operator(operator)), [Request(Op.OPEN_DRAFT)]
-
-
-def replace_operator(operator: OperatorView) -> StationState:
-    return StationState(operator=operator)
+    return screens.ready(StationState(operator=operator)), [Request(Op.OPEN_DRAFT)]
 
 
 def operator_of(state: StationState) -> OperatorView:

@@ -16,6 +16,7 @@ from app.services.views import ItemView
 from app.station import screens
 from app.station.actions import Action, Beep, ItemSaved, Op, Request, WakePrinter
 from app.station.inputs import Done, Failed
+from app.station.keys import operator_of
 from app.station.state import Choice, Message, StationState, Step, Tone, TotePanel, ToteStatus
 
 Outcome = tuple[StationState, list[Action]]
@@ -54,7 +55,7 @@ def _rma_checked(state: StationState, rma_number: str) -> Outcome:
 def _lpn_found(state: StationState, item: ItemView) -> Outcome:
     if item.status == ItemStatus.VOIDED:
         # "Scan it again to regrade": the voided record's LPN starts a new draft of the same unit.
-        return state, [Request(Op.REGRADE, (_operator(state), item.id))]
+        return state, [Request(Op.REGRADE, (operator_of(state), item.id))]
     text = (f"{item.lpn} is already graded: {item.description}, grade {item.grade}, "
             f"{disposition_label(item.disposition)} ({item.status}). No new record was made. F8 voids it.")
     return replace(state, looked_up=item, message=Message(text)), [Beep(False)]
@@ -119,11 +120,6 @@ def _tote_closed(state: StationState, result: tuple[ToteView, ToteView]) -> Outc
     text = (f"Closed {closed.code} ({closed.items} items): its manifest is printing. "
             f"The next {disposition_label(closed.disposition)} tote is {opened.code}.")
     return screens.ready(state, Message(text, Tone.GOOD)), [Beep(True), WakePrinter()]
-
-
-def _operator(state: StationState) -> Any:
-    assert state.operator is not None
-    return state.operator
 
 
 _DONE: dict[Op, Callable[[StationState, Any], Outcome]] = {
