@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from app import security
 from app.db import migrate
 from app.db.uow import Database
 from app.demo import load_demo_master_data
@@ -22,7 +21,7 @@ from app.printing.setup import print_setup
 from app.services.context import FixedClock, StationContext
 from app.services.desk import Desk
 from app.services.views import OperatorView
-from tests.helpers import copy_sqlite
+from tests.helpers import copy_sqlite, quick_pins
 
 # The demo data's order dates are relative to this day (docs/csv-formats.md).
 DEMO_TODAY = date(2026, 11, 20)
@@ -68,11 +67,9 @@ class DatabaseTemplates:
 
 
 def _load_demo_with_quick_pins(db: Database) -> None:
-    # At n=2**14 every sign-in spends ~60 ms in scrypt: a third of the time of the service tests. The template's
-    # demo PINs are real scrypt hashes at n=2**4; sign-in runs the same verify_pin, which reads n from the hash.
-    # app.security's own tests and every PIN set during a test keep the production cost.
+    # At scrypt's production cost each sign-in of a test took ~60 ms: a third of the service tests' time.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(security, "_N", 2**4)
+        quick_pins(patch)
         load_demo_master_data(db)
 
 

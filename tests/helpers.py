@@ -6,8 +6,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from app import security
 from app.db.models import Product, Rma, RmaLine
 from app.db.uow import Database
 from app.domain import checklist as cl
@@ -70,6 +72,12 @@ def answer_all(desk: Desk, item: ItemView, pick: int = 1) -> ItemView:
             raw = str(question.options[min(pick, len(question.options)) - 1].key)
         item = desk.answer(item.id, question.id, raw)
     return item
+
+
+def quick_pins(patch: pytest.MonkeyPatch) -> None:
+    """PINs hashed from now on use scrypt n=2**4, not 2**14 (~60 ms a hash or sign-in). Still real scrypt hashes:
+    sign-in runs the same verify_pin, which reads n from the stored hash. app.security's tests keep 2**14."""
+    patch.setattr(security, "_N", 2**4)
 
 
 def copy_sqlite(source: Path, target: Path) -> Path:

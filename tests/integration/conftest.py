@@ -8,6 +8,7 @@ import pytest
 
 from app.db import migrate
 from app.db.uow import Database
+from tests.helpers import quick_pins
 from tests.integration.servers import throwaway_database
 
 
@@ -18,7 +19,8 @@ def central_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
-def central(central_url: str) -> Iterator[Database]:
+def central(central_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    quick_pins(monkeypatch)  # the demo operators loaded into it, and the stations' sign-ins against them
     db = Database(central_url)
     migrate.upgrade(db)
     yield db
