@@ -31,6 +31,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_station
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_scanning
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_printing
+	$(BIN)/python -m bench.bench_actions
 
 # Sync push/pull against the PostgreSQL on 127.0.0.1:5432 (issue 5).
 bench-sync: $(STAMP)
