@@ -17,11 +17,11 @@ run: $(STAMP)
 	$(BIN)/returns-desk demo load --if-empty
 	$(BIN)/returns-desk
 
-# Lint, type check and the whole test suite (Qt offscreen).
+# Lint, type check and the whole test suite (Qt offscreen, on two cores).
 test: $(STAMP)
 	$(BIN)/ruff check app ui tests bench scripts
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_screenshots.py

@@ -6,10 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
-from app import cli_printing as printing_cli
 from app.config import Settings, load_settings
 from app.errors import ReturnsDeskError
 
@@ -33,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo_sub = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
     load = demo_sub.add_parser("load", help="load the demo catalog, RMAs, operators and graded history")
     load.add_argument("--if-empty", action="store_true", help="do nothing when the database has products")
+    load.add_argument("--history", type=int, metavar="N",
+                      help="how many graded items of history to make over the last days (default 320; 0: none)")
 
     imp = sub.add_parser("import", help="import a CSV file (formats: docs/csv-formats.md)")
     imp.add_argument("kind", choices=["catalog", "rmas", "operators"])
@@ -56,8 +57,32 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", help="pull master data and push waiting changes once, now")
     sync.add_argument("--central", help="central database URL (default: setting central_db, "
                       "env RETURNS_DESK_CENTRAL_DB)")
-    printing_cli.add_parsers(sub)  # label, slip, print-queue (issue 4)
+    add_printing_parsers(sub)  # label, slip, print-queue (issue 4)
     return parser
+
+
+PRINTING_COMMANDS = ("label", "slip", "print-queue")
+
+
+def add_printing_parsers(sub: Any) -> None:
+    label = sub.add_parser("label", help="an item's relabel (LPN) as ZPL, PDF or PNG, to a file or a printer")
+    label.add_argument("lpn")
+    label.add_argument("--format", choices=["zpl", "pdf", "png"], help="default: from -o's extension")
+    label.add_argument("--size", choices=["2x1", "4x6"], help="label stock (default: setting label_size)")
+    label.add_argument("--dpi", type=int, choices=[203, 300], help="default: setting label_dpi")
+    _target(label)
+    slip = sub.add_parser("slip", help="an item's disposition slip as PDF (or ZPL/PNG), to a file or a printer")
+    slip.add_argument("lpn")
+    slip.add_argument("--format", choices=["pdf", "zpl", "png"], help="default: from -o's extension, else PDF")
+    _target(slip)
+    queue = sub.add_parser("print-queue", help="list the station's print jobs; --run prints what is due now")
+    queue.add_argument("--run", action="store_true", help="send the due jobs now (as the station would)")
+
+
+def _target(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", type=Path, help="write to this file")
+    where.add_argument("--printer", help="send to this printer from the settings (e.g. zebra1) instead")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,13 +127,15 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "demo":
             from app.demo_history import load_demo
 
-            summary = load_demo(db, settings, only_if_empty=args.if_empty)
+            summary = load_demo(db, settings, only_if_empty=args.if_empty, history=args.history)
             print(summary)
             return 0
         if args.command == "import":
             return _import(db, args.kind, args.file, args.skip_bad, settings)
-        if args.command in printing_cli.COMMANDS:
-            return printing_cli.run(args, settings, db)
+        if args.command in PRINTING_COMMANDS:
+            from app import cli_printing  # rendering libraries load only for the printing commands
+
+            return cli_printing.run(args, settings, db)
     finally:
         db.dispose()
     raise AssertionError(f"unhandled command {args.command}")

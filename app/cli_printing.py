@@ -25,29 +25,6 @@ from app.services.print_loop import PrintQueue
 from app.sync.modes import track_changes
 from app.wiring import station_context
 
-COMMANDS = ("label", "slip", "print-queue")
-
-
-def add_parsers(sub: Any) -> None:
-    label = sub.add_parser("label", help="an item's relabel (LPN) as ZPL, PDF or PNG, to a file or a printer")
-    label.add_argument("lpn")
-    label.add_argument("--format", choices=["zpl", "pdf", "png"], help="default: from -o's extension")
-    label.add_argument("--size", choices=["2x1", "4x6"], help="label stock (default: setting label_size)")
-    label.add_argument("--dpi", type=int, choices=[203, 300], help="default: setting label_dpi")
-    _target(label)
-    slip = sub.add_parser("slip", help="an item's disposition slip as PDF (or ZPL/PNG), to a file or a printer")
-    slip.add_argument("lpn")
-    slip.add_argument("--format", choices=["pdf", "zpl", "png"], help="default: from -o's extension, else PDF")
-    _target(slip)
-    queue = sub.add_parser("print-queue", help="list the station's print jobs; --run prints what is due now")
-    queue.add_argument("--run", action="store_true", help="send the due jobs now (as the station would)")
-
-
-def _target(parser: argparse.ArgumentParser) -> None:
-    where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("-o", "--output", type=Path, help="write to this file")
-    where.add_argument("--printer", help="send to this printer from the settings (e.g. zebra1) instead")
-
 
 def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     setup = print_setup_from(settings)

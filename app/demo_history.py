@@ -35,13 +35,14 @@ CLAIM_WEIGHTS = {"changed_mind": 30, "wrong_size": 15, "defective": 20, "not_as_
                  "late_delivery": 3}
 
 
-def load_demo(db: Database, settings: Settings, only_if_empty: bool = False, today: date | None = None) -> str:
+def load_demo(db: Database, settings: Settings, only_if_empty: bool = False, today: date | None = None,
+              history: int | None = None) -> str:
     with db.unit_of_work() as uow:
         products = uow.session.scalar(select(func.count()).select_from(Product)) or 0
     if only_if_empty and products:
         return f"{db.description} already has {products} products: demo data not loaded."
     summary = load_demo_master_data(db)
-    made = make_history(db, settings, today or date.today())
+    made = make_history(db, settings, today or date.today(), count=HISTORY_ITEMS if history is None else history)
     return (f"Demo data loaded into {db.description}: {summary}; {made} graded items of history. "
             "Sign in with badge B1001 and PIN 1111 (worker).")
 
