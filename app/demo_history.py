@@ -14,6 +14,7 @@ from app.db.models import Operator, Product, ReturnItem, Rma, RmaLine
 from app.db.uow import Database, UnitOfWork
 from app.demo import load_demo_master_data
 from app.domain import checklist as cl
+from app.domain.status import ItemStatus
 from app.errors import DuplicateUnit
 from app.scanning.classify import Scan, ScanKind
 from app.services import finalize as fin
@@ -52,7 +53,8 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
     rng = random.Random(seed)
     configuration = load_site_configuration(settings)  # the site's rules, as the station grades
     with db.unit_of_work() as uow:
-        if uow.session.scalar(select(func.count()).select_from(ReturnItem).where(ReturnItem.status == "final")):
+        finals = select(func.count()).select_from(ReturnItem).where(ReturnItem.status == ItemStatus.FINAL)
+        if uow.session.scalar(finals):
             return 0
         operators = [operator_view(o) for o in uow.session.scalars(select(Operator).order_by(Operator.id))]
         products = list(uow.session.scalars(select(Product).order_by(Product.id)))

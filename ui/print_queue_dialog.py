@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.domain.status import JOB_WAITING, JobStatus
 from app.services.desk import Desk
 from app.services.print_queue import PrintJobView
 from app.services.views import OperatorView
@@ -30,8 +31,8 @@ from ui.print_worker import PrintWorker
 from ui.theme import BAD, GOOD
 from ui.widgets import Banner
 
-STATUS_WORDS = {"queued": "to print", "printing": "printing", "waiting": "WAITING", "done": "printed",
-                "cancelled": "cancelled"}
+STATUS_WORDS = {JobStatus.QUEUED: "to print", JobStatus.PRINTING: "printing", JobStatus.WAITING: "WAITING",
+                JobStatus.DONE: "printed", JobStatus.CANCELLED: "cancelled"}
 
 
 PROBLEM_COLUMN = 4
@@ -96,7 +97,8 @@ class PrintQueueDialog(QDialog):
         self.jobs = jobs
         self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
-            problem = job.last_error if job.status in ("waiting", "queued") and job.last_error else (job.reason or "")
+            waiting = job.status in JOB_WAITING and bool(job.last_error)
+            problem = (job.last_error or "") if waiting else (job.reason or "")
             values = [job.title, job.printer, STATUS_WORDS.get(job.status, job.status), str(job.attempts), problem,
                       job.created_at.astimezone().strftime("%H:%M:%S")]
             for column, value in enumerate(values):

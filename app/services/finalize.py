@@ -98,6 +98,6 @@ def void_item(
     row.void_reason = reason[:500]
     row.version += 1
     record_event(uow, ctx, operator.id, "voided", row.id, detail=reason[:500], before=before,
-                 after={"status": "voided"})
+                 after={"status": ItemStatus.VOIDED.value})
     print_queue.cancel_for_item(uow, row.id)  # its labels must not print later
     return view_of(uow, row)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.domain.serials import serial_problem
+from app.domain.status import ItemStatus
 from app.scanning.classify import Problem, Scan, ScanKind, classify_scan
 from app.scanning.commands import Command
 from app.station import keys, screens
@@ -163,7 +164,7 @@ def _serial(state: StationState, serial: str, patterns: Patterns) -> Outcome:
 def tote_scanned(state: StationState, code: str) -> Outcome:
     """Any time until the next save: the worker may drop the last item in while grading the next one."""
     panel = state.panel
-    if panel is None or panel.item.status != "final":
+    if panel is None or panel.item.status != ItemStatus.FINAL:
         return _bad(state, "No item is waiting for a tote. Scan the next item.")
     return state, [Request(Op.CONFIRM_TOTE, (keys.operator_of(state), panel.item.id, code))]
 

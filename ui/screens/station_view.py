@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import checklist as cl
+from app.domain.status import ItemStatus
 from app.domain.vocab import DISPOSITION_LABELS, GRADE_LABELS, Disposition, Grade, disposition_label
 from app.services.views import ItemView
 from app.station.card import item_card
@@ -150,14 +151,14 @@ class StationView(QFrame):
             layout.addWidget(label(f"RMA {state.pending_rma} scanned: now scan the item. (Esc forgets the RMA.)",
                                    "prompt"))
         last = state.looked_up or state.last_saved
-        if last is not None and last.status == "final":
+        if last is not None and last.status == ItemStatus.FINAL:
             frame, inner = card()
             head = "Looked up" if last is state.looked_up else "Done"
             inner.addWidget(label(f"{head}: {last.lpn} · {last.description}", "reason"))
             inner.addWidget(label(f"Grade {last.grade} → {disposition_label(last.disposition)}", "prompt"))
             inner.addWidget(label("Wrong? Press F8 to void it.", "hint"))
             layout.addWidget(frame)
-        elif last is not None and last.status == "voided":
+        elif last is not None and last.status == ItemStatus.VOIDED:
             layout.addWidget(label(f"Voided: {last.lpn} ({last.void_reason}). Scan its LPN or the product again "
                                    "to regrade it.", "reason"))
         layout.addStretch(1)
