@@ -1,10 +1,17 @@
-"""A Zebra-like printer on a loopback port for tests and benchmarks: answers ~HS like a Zebra, records each
-job byte for byte, and can be switched to refuse, hang (no status reply, as a Zebra out of media) or report
-paper out."""
+"""A Zebra-like printer on a loopback port for tests and benchmarks: answers ~HS like a Zebra (wherever it
+comes in the stream, as tilde commands are), records each job byte for byte, and can be switched to a fault:
+  hang       no status reply at all, as a Zebra out of media
+  paper_out  the status reply says out of paper
+  reset      after `reset_after` bytes of a job, closes with SO_LINGER 0: the client gets an RST mid-label
+  silent     reads the whole job, then neither answers nor closes (a printer that never confirms)
+  keep_open  answers and takes jobs, but closes only 3 s after the client has (some print servers do)
+A job counts as printed (`jobs`) once the printer has all of it: at the ~HS that follows it, or at the
+client's orderly end of stream. `partial` keeps what a reset cut off; `faults` counts the faults injected."""
 
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 from types import TracebackType
@@ -20,8 +27,11 @@ def zebra_status(paper_out: bool = False, head_open: bool = False) -> bytes:
 
 class PrinterServer:
     def __init__(self) -> None:
-        self.mode = "ok"  # ok | hang | paper_out
+        self.mode = "ok"  # ok | hang | paper_out | reset | silent | keep_open
+        self.reset_after = 200  # bytes of a job before a reset, in mode "reset"
         self.jobs: list[bytes] = []
+        self.partial: list[bytes] = []
+        self.faults = 0
         self.connections = 0
         self._lock = threading.Lock()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -72,23 +82,56 @@ class PrinterServer:
             conn.settimeout(5)
             with self._lock:
                 self.connections += 1
-            data = b""
             try:
-                while not data.startswith(STATUS_QUERY) and len(data) < len(STATUS_QUERY):
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                if data.startswith(STATUS_QUERY):
-                    if self.mode == "hang":
-                        self._stop.wait(3)  # says nothing, like a Zebra out of media
-                        return
-                    conn.sendall(zebra_status(paper_out=self.mode == "paper_out"))
-                    data = data[len(STATUS_QUERY):]
-                while chunk := conn.recv(65536):
-                    data += chunk
+                self._conversation(conn)
             except OSError:
                 return
-            if data:
-                with self._lock:
-                    self.jobs.append(data)
+
+    def _conversation(self, conn: socket.socket) -> None:
+        """Bytes up to each ~HS are answered with a status; the job is what comes between and after them."""
+        pending = b""  # not yet parsed: may end in part of a ~HS
+        job = b""
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            pending += chunk
+            if self._cut(conn, job + pending.replace(STATUS_QUERY, b"")):  # before a ~HS could confirm it
+                return
+            while STATUS_QUERY in pending:
+                before, _, pending = pending.partition(STATUS_QUERY)
+                job += before
+                if not self._answer(conn, job):
+                    return
+                if job:
+                    self._record(job)
+                    job = b""
+        job += pending
+        if job and self.mode == "silent":
+            self._stop.wait(3)  # never closes in time and never confirms: the client gives up
+            return
+        if job:
+            self._record(job)
+        if self.mode == "keep_open":
+            self._stop.wait(3)
+
+    def _answer(self, conn: socket.socket, job: bytes) -> bool:
+        """A status reply, or False when the printer says nothing (out of media, or silent after a job)."""
+        if self.mode == "hang" or (self.mode == "silent" and job):
+            self._stop.wait(3)
+            return False
+        conn.sendall(zebra_status(paper_out=self.mode == "paper_out"))
+        return True
+
+    def _cut(self, conn: socket.socket, job: bytes) -> bool:
+        if self.mode != "reset" or len(job) < self.reset_after:
+            return False
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close() sends an RST
+        with self._lock:
+            self.faults += 1
+            self.partial.append(job[:self.reset_after])
+        return True
+
+    def _record(self, job: bytes) -> None:
+        with self._lock:
+            self.jobs.append(job)

@@ -89,31 +89,44 @@ _STATUS_QUERY = b"~HS\r\n"
 
 
 class TcpTransport:
+    """Raw TCP 9100. `send` returns only once the printer has taken the whole job: after the job (and a ~HS
+    when status checks are on) and our half-close, the printer answers the ~HS or closes in order. A reset or
+    silence instead raises PrinterUnavailable, so the job waits and is sent again; never marked printed."""
+
     def __init__(self, spec: PrinterSpec) -> None:
         self.spec = spec
 
     def send(self, payload: bytes, job_name: str) -> None:
-        where = self.spec.describe()
+        where, timeout = self.spec.describe(), self.spec.timeout_s
+        delivering = False  # once the job's first byte may have left: a failure from here is "mid-label"
         try:
-            with socket.create_connection((self.spec.target, self.spec.port), timeout=self.spec.timeout_s) as sock:
-                sock.settimeout(self.spec.timeout_s)
+            with socket.create_connection((self.spec.target, self.spec.port), timeout=timeout) as sock:
+                sock.settimeout(timeout)
                 if self.spec.status_check:
                     sock.sendall(_STATUS_QUERY)
                     check_status(read_status(sock), where)
-                sock.sendall(payload)
+                delivering = True
+                # A ~HS after the job is read only once every byte before it was: its answer is the receipt.
+                sock.sendall(payload + _STATUS_QUERY if self.spec.status_check else payload)
                 sock.shutdown(socket.SHUT_WR)
+                wait_for_receipt(sock, self.spec.status_check)
         except PrinterUnavailable:
             raise
-        except TimeoutError:
-            raise PrinterUnavailable(
-                f"Printer {where} did not answer within {self.spec.timeout_s:g} s. Check that it is on, "
-                "has labels and its head is closed."
-            ) from None
         except OSError as exc:
-            raise PrinterUnavailable(
-                f"Printer {where} cannot be reached ({exc.strerror or exc}). Check that it is on and plugged "
-                "into the network."
-            ) from None
+            raise PrinterUnavailable(_failure(where, timeout, exc, delivering)) from None
+
+
+def _failure(where: str, timeout: float, exc: OSError, delivering: bool) -> str:
+    if delivering and isinstance(exc, ConnectionResetError | BrokenPipeError):
+        return f"Printer {where} dropped the connection mid-label; it will be sent again."
+    if delivering and isinstance(exc, TimeoutError):
+        return (f"Printer {where} did not confirm the label within {timeout:g} s (no reply, connection left "
+                "open); it will be sent again. Check that it is on and not jammed.")
+    if isinstance(exc, TimeoutError):
+        return (f"Printer {where} did not answer within {timeout:g} s. Check that it is on, has labels and its "
+                "head is closed.")
+    return (f"Printer {where} cannot be reached ({exc.strerror or exc}). Check that it is on and plugged into "
+            "the network.")
 
 
 def read_status(sock: socket.socket) -> bytes:
@@ -127,6 +140,25 @@ def read_status(sock: socket.socket) -> bytes:
             raise ConnectionResetError("the printer closed the connection while reporting its status")
         data += chunk
     return data
+
+
+def wait_for_receipt(sock: socket.socket, status_reply: bool) -> None:
+    """After the job and our SHUT_WR: return when the printer closes in order (recv gives b"") or, if a ~HS
+    followed the job, answers it. An RST raises ConnectionResetError; silence past the timeout TimeoutError.
+    Two STX after the job mean a new reply began: at most one string of the first reply was left unread."""
+    deadline = time.monotonic() + sock.gettimeout()  # type: ignore[operator]
+    seen = b""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        sock.settimeout(remaining)
+        chunk = sock.recv(1024)
+        if not chunk:
+            return
+        seen += chunk
+        if status_reply and seen.count(b"\x02") >= 2:
+            return
 
 
 def check_status(reply: bytes, where: str) -> None:

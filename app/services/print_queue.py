@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 
 from app.db.models import Container, PrintJob, Product, ReturnItem
 from app.db.uow import UnitOfWork
@@ -116,19 +116,35 @@ def recover_interrupted(uow: UnitOfWork, station_id: str) -> int:
 
 
 def claim_due(uow: UnitOfWork, station_id: str, now: datetime, limit: int = 20) -> list[ClaimedJob]:
-    """Mark up to `limit` due jobs 'printing', oldest first. Claiming a batch saves a commit per job; a job
-    claimed but not sent when the app dies is only re-sent, never lost (recover_interrupted)."""
-    jobs = uow.session.scalars(
-        select(PrintJob).where(PrintJob.station_id == station_id, PrintJob.status.in_(JOB_WAITING),
-                               PrintJob.next_attempt_at <= now)
-        .order_by(PrintJob.next_attempt_at, PrintJob.created_at).limit(limit)
-    ).all()
-    claimed = []
-    for job in jobs:
-        job.status = JobStatus.PRINTING
-        claimed.append(ClaimedJob(job.id, job.kind, job.printer, job.payload,
-                                  f"{job.kind}-{_subject(uow, job)}-{job.id.hex[:8]}"))
-    return claimed
+    """Mark up to `limit` due jobs 'printing', oldest first, and return them. Each job is taken by one
+    conditional UPDATE (only if it is still queued or waiting): when several print loops share the queue (the
+    window and `print-queue --run`), a job another loop took first is skipped, so each job is sent by one loop.
+    Claiming a batch in one transaction saves a commit per job; a job claimed but not sent when the app dies
+    is only re-sent, never lost (recover_interrupted)."""
+    taken: list[uuid.UUID] = []
+    for _ in range(limit):  # bounded: each round either takes a job or finds the round's jobs taken by others
+        candidates = uow.session.scalars(
+            select(PrintJob.id).where(PrintJob.station_id == station_id, PrintJob.status.in_(JOB_WAITING),
+                                      PrintJob.next_attempt_at <= now)
+            .order_by(PrintJob.next_attempt_at, PrintJob.created_at).limit(limit - len(taken))
+        ).all()
+        if not candidates:
+            break
+        taken += [job_id for job_id in candidates if _take(uow, job_id)]
+        if len(taken) >= limit:
+            break
+    jobs = uow.session.scalars(select(PrintJob).where(PrintJob.id.in_(taken))
+                               .order_by(PrintJob.next_attempt_at, PrintJob.created_at)).all()
+    return [ClaimedJob(job.id, job.kind, job.printer, job.payload, f"{job.kind}-{_subject(uow, job)}-{job.id.hex[:8]}")
+            for job in jobs]
+
+
+def _take(uow: UnitOfWork, job_id: uuid.UUID) -> bool:
+    """Through the session, so the outbox records the claim like any other change of the job."""
+    result = uow.session.execute(
+        update(PrintJob).where(PrintJob.id == job_id, PrintJob.status.in_(JOB_WAITING))
+        .values(status=JobStatus.PRINTING).execution_options(synchronize_session=False))
+    return isinstance(result, CursorResult) and result.rowcount == 1
 
 
 def claim_next(uow: UnitOfWork, station_id: str, now: datetime) -> ClaimedJob | None:
