@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="central database sync (docs/central-database.md)")
     sync.add_argument("action", nargs="?", choices=["status"], help="status: last sync, waiting, errors, conflicts")
     sync.add_argument("--once", action="store_true", help="pull master data and push waiting changes once, now")
+    sync.add_argument("--backfill", action="store_true", help="queue everything the central database has not had "
+                      "from this station (made while standalone); sent by the next sync round")
     sync.add_argument("--central", help="central database URL (default: setting central_db, "
                       "env RETURNS_DESK_CENTRAL_DB)")
     add_printing_parsers(sub)  # label, slip, print-queue (issue 4)

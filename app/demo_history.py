@@ -1,5 +1,10 @@
 """`returns-desk demo load`: the demo catalog, RMAs and operators, plus a few days of graded history made
-by driving the real intake services, so every later screen, label and report has real records to show."""
+by driving the real intake services, so every later screen, label and report has real records to show.
+
+In station mode the station's file takes its master data only from the central database (docs/central-database.md),
+so the demo pulls it from there instead of importing its own, and grades the history as this station, on RMAs
+the central database has: the history then syncs like any other work (the file has the outbox on: cli.py opens it
+with `open_station_database`)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.db.models import Operator, Product, ReturnItem, Rma, RmaLine
@@ -15,12 +21,14 @@ from app.db.uow import Database, UnitOfWork
 from app.demo import load_demo_master_data
 from app.domain import checklist as cl
 from app.domain.status import ItemStatus
-from app.errors import DuplicateUnit
+from app.errors import ConfigError, DuplicateUnit
 from app.scanning.classify import Scan, ScanKind
 from app.services import finalize as fin
 from app.services import intake, print_queue
 from app.services.context import FixedClock, StationContext
 from app.services.views import OperatorView, operator_view
+from app.sync.central import central_url
+from app.sync.pull import pull_once
 from app.wiring import load_site_configuration, station_context
 
 HISTORY_ITEMS = 320
@@ -42,14 +50,40 @@ def load_demo(db: Database, settings: Settings, only_if_empty: bool = False, tod
         products = uow.session.scalar(select(func.count()).select_from(Product)) or 0
     if only_if_empty and products:
         return f"{db.description} already has {products} products: demo data not loaded."
-    summary = load_demo_master_data(db)
-    made = make_history(db, settings, today or date.today(), count=HISTORY_ITEMS if history is None else history)
+    station = _is_station_file(db, settings)
+    summary = _pull_master_data(db, settings) if station else load_demo_master_data(db)
+    made = make_history(db, settings, today or date.today(), count=HISTORY_ITEMS if history is None else history,
+                        stations=(settings.station_id,) if station else HISTORY_STATIONS, invent_rmas=not station)
     return (f"Demo data loaded into {db.description}: {summary}; {made} graded items of history. "
             "Sign in with badge B1001 and PIN 1111 (worker).")
 
 
-def make_history(db: Database, settings: Settings, today: date, count: int = HISTORY_ITEMS, seed: int = 7) -> int:
-    """Grade `count` items spread over the last few working days. Idempotent: skips if history exists."""
+def _is_station_file(db: Database, settings: Settings) -> bool:
+    """A station's own file in station mode (`--db CENTRAL_URL demo load` loads the central database itself)."""
+    return settings.mode == "station" and make_url(db.url).get_backend_name() == "sqlite"
+
+
+def _pull_master_data(db: Database, settings: Settings) -> str:
+    central = Database(central_url(settings))
+    try:
+        pulled = pull_once(db, central)
+    finally:
+        central.dispose()
+    with db.unit_of_work() as uow:
+        products = uow.session.scalar(select(func.count()).select_from(Product)) or 0
+    if not products:
+        raise ConfigError(
+            f"The central database ({central.description}) has no catalog yet, and in station mode master data "
+            "comes only from there. Load the demo master data into it first (`returns-desk --db CENTRAL_URL demo "
+            "load --history 0`), then run this again.")
+    return f"master data pulled from {central.description} ({pulled.total} rows)"
+
+
+def make_history(db: Database, settings: Settings, today: date, count: int = HISTORY_ITEMS, seed: int = 7,
+                 stations: tuple[str, ...] = HISTORY_STATIONS, invent_rmas: bool = True) -> int:
+    """Grade `count` items spread over the last few working days, at `stations`; returns without an RMA of the
+    demo's get one of their own when `invent_rmas` (not in station mode: RMAs are the central database's).
+    Idempotent: skips if history exists."""
     rng = random.Random(seed)
     configuration = load_site_configuration(settings)  # the site's rules, as the station grades
     with db.unit_of_work() as uow:
@@ -69,7 +103,7 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
         day = today - timedelta(days=HISTORY_DAYS - index * HISTORY_DAYS // count)
         at = datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + timedelta(seconds=(index % 80) * 290
                                                                                + rng.randint(0, 120))
-        ctx = station_context(settings, station_id=rng.choice(HISTORY_STATIONS), configuration=configuration,
+        ctx = station_context(settings, station_id=rng.choice(stations), configuration=configuration,
                               clock=FixedClock(at), local_today=_constant(day))
         if index < len(rma_jobs):
             rma_number, product, serial = rma_jobs[index]
@@ -77,7 +111,7 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
             product = rng.choice(products)
             serial = f"SN{rng.randrange(16**8):08X}" if product.serialized else None
             rma_number = None
-            if rng.random() < SHARE_WITH_RMA:
+            if rng.random() < SHARE_WITH_RMA and invent_rmas:
                 rma_number = _history_rma(db, index, product, serial, day, rng)
         code = product.gtin or product.sku
         scan = Scan(code, ScanKind.PRODUCT, code, gtin=product.gtin)

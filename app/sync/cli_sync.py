@@ -12,7 +12,9 @@ from app.db import migrate
 from app.db.engine import describe_url
 from app.db.uow import Database
 from app.errors import ConfigError
+from app.sync.backfill import backfill, missing_centrally
 from app.sync.central import central_url
+from app.sync.push import PushResult
 from app.sync.runner import read_status, sync_once
 from app.sync.site_files import publish
 
@@ -20,8 +22,9 @@ from app.sync.site_files import publish
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
     if args.central:
         settings = replace(settings, central_db=args.central)
-    if args.action is None and not args.once:
-        print("error: say what to do: `returns-desk sync --once` or `returns-desk sync status`.", file=sys.stderr)
+    if args.action is None and not args.once and not args.backfill:
+        print("error: say what to do: `returns-desk sync --once`, `returns-desk sync --backfill` or "
+              "`returns-desk sync status`.", file=sys.stderr)
         return 2
     if settings.mode == "direct":
         raise ConfigError("This station works directly on the central database (mode direct): "
@@ -31,19 +34,42 @@ def run_sync(args: argparse.Namespace, settings: Settings) -> int:
         migrate.ensure_current(local)
         if args.action == "status":
             return _status(local, settings)
+        if args.backfill:
+            _backfill(local)
+            if not args.once:
+                return 0
         central = Database(central_url(settings))
         try:
             report = sync_once(local, central, settings.station_id)
+            print(f"Pulled {report.pulled.total} changed master-data rows "
+                  f"({', '.join(f'{k} {v}' for k, v in report.pulled.rows.items())}).")
+            return _say_pushed(report.pushed, missing_centrally(local, central, settings.station_id))
         finally:
             central.dispose()
-        pushed = report.pushed
-        print(f"Pulled {report.pulled.total} changed master-data rows "
-              f"({', '.join(f'{k} {v}' for k, v in report.pulled.rows.items())}).")
-        print(f"Pushed {pushed.sent} changes ({pushed.replayed} already there), "
-              f"{len(pushed.conflicts)} conflict(s) logged.")
-        return 0
     finally:
         local.dispose()
+
+
+def _say_pushed(pushed: PushResult, missing: int) -> int:
+    """What went up, and (honestly) whether the central database still lacks items this station has."""
+    if pushed.sent:
+        print(f"Pushed {pushed.sent} changes ({pushed.replayed} already there), "
+              f"{len(pushed.conflicts)} conflict(s) logged.")
+    else:
+        print("Pushed 0 changes: nothing was waiting.")
+    if not missing:
+        return 0
+    print(f"The central database lacks {missing} of this station's final or voided items (made while the "
+          "outbox was off?): run `returns-desk sync --backfill`, then `returns-desk sync --once`.", file=sys.stderr)
+    return 1
+
+
+def _backfill(local: Database) -> None:
+    queued = backfill(local)
+    total = sum(queued.values())
+    detail = ", ".join(f"{table} {n}" for table, n in queued.items() if n)
+    print(f"Queued {total} changes the central database has not had from this station"
+          + (f" ({detail}); they go up with the next sync round." if total else ": everything was already queued."))
 
 
 def _status(local: Database, settings: Settings) -> int:

@@ -87,7 +87,7 @@ def _write_outbox(session: Session, _flush: UOWTransaction) -> None:
     if not _is_station_session(session):
         return
     changed = [obj for obj in session.new] + [obj for obj in session.dirty if session.is_modified(obj)]
-    _write_entries(session, changed)
+    write_entries(session, changed)
 
 
 def _bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
@@ -103,7 +103,7 @@ def _bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
                            "central database: add the objects to the session (records are voided, never deleted).")
     keys = _matched_keys(state, model)
     result = state.invoke_statement()
-    _write_entries(state.session, _reloaded(state.session, model, keys))
+    write_entries(state.session, _reloaded(state.session, model, keys))
     return result
 
 
@@ -129,13 +129,14 @@ def _reloaded(session: Session, model: type, keys: list[Any]) -> list[Any]:
                                 .execution_options(populate_existing=True)))
 
 
-def _write_entries(session: Session, changed: Iterable[object]) -> None:
+def write_entries(session: Session, changed: Iterable[object]) -> None:
+    """Outbox rows for `changed` in the session's transaction (also used by app/sync/backfill.py)."""
     now = datetime.now(UTC)
     connection = session.connection()
     # One transaction may flush the same record several times: it stays one change, with the last values.
     written = _written_in_transaction(session)
     for obj in sorted(changed, key=_push_order):
-        entry = _entry_for(session, obj)
+        entry = entry_for(session, obj)
         if entry is None:
             continue
         mark = (entry["entity"], entry["entity_key"])
@@ -169,7 +170,8 @@ def _values(obj: object) -> dict[str, Any]:
     return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
 
 
-def _entry_for(session: Session, obj: object) -> dict[str, Any] | None:
+def entry_for(session: Session, obj: object) -> dict[str, Any] | None:
+    """The outbox row (entity, key, payload) for a record, or None when the record is not pushed (a draft)."""
     if isinstance(obj, AuditEvent):
         payload = to_json(_table(AuditEvent), _values(obj), skip=frozenset({"id"}))
         return {"entity": "audit_event", "entity_key": f"{obj.station_id}:{obj.id}", "payload": payload}

@@ -19,6 +19,7 @@ from app.db.models import SyncConflict
 from app.db.uow import Database
 from app.errors import CentralSchemaMismatch, CentralUnavailable, ReturnsDeskError, SyncRefused
 from app.sync import state
+from app.sync.backfill import backfill_if_never_done
 from app.sync.pull import PullResult, pull_once
 from app.sync.push import PushResult, count_waiting, push_once
 from app.sync.site_files import site_dir, write_pulled_files
@@ -93,6 +94,7 @@ def sync_once(local: Database, central: Database, station_id: str,
         pulled = pull_once(local, central, should_stop=should_stop)
         if pulled.rows.get("site_file"):
             write_pulled_files(local, site_folder or site_dir())
+        backfill_if_never_done(local)  # a station's first round: what it made before the outbox was on
         pushed = push_once(local, central, station_id, should_stop=should_stop)
     except ReturnsDeskError as exc:
         _record(local, error=exc)
