@@ -103,3 +103,20 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, ReturnsDeskError):
         return str(error)
     return UNEXPECTED.format(name=type(error).__name__)
+
+
+class DatabaseFileGone(DatabaseUnavailable):
+    """The station's database file was deleted or replaced under the running app: nothing more is written."""
+
+
+class DatabaseFull(DatabaseUnavailable):
+    """The disk holding the database is full: the step was not saved."""
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """The database file or its folder cannot be written (read-only disk or permissions)."""
+
+
+class StationDatabaseReset(DatabaseUnavailable):
+    """This station made LPNs before, but its database has no record of them (an empty or new file): no new
+    LPN is made until IT restores the file or sets the counter."""

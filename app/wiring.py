@@ -7,6 +7,7 @@ services from here, so no two of them can disagree about what a station is.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,15 +19,27 @@ from app.domain.rules_check import Configuration, load_configuration
 from app.printing.setup import print_setup_from
 from app.services.context import Clock, StationContext, SystemClock
 from app.services.desk import Desk
+from app.services.finalize import heal_lpn_counter
 from app.services.print_loop import PrintQueue
 from app.sync.central import central_url
 from app.sync.modes import open_station_database, rules_folders
 
+log = logging.getLogger(__name__)
+
 
 def open_database(settings: Settings) -> Database:
-    """The database this station works on for its mode, migrated to the current schema."""
+    """The database this station works on for its mode, migrated to the current schema, its LPN counter
+    checked (refused if the file lost this station's LPNs, healed if behind its records)."""
     db = open_station_database(settings)  # standalone / station (outbox on) / direct
-    migrate.ensure_current(db)
+    try:
+        migrate.ensure_current(db)
+        with db.unit_of_work() as uow:
+            healed = heal_lpn_counter(uow, settings.station_id)
+    except Exception:
+        db.dispose()
+        raise
+    if healed is not None:
+        log.warning("LPN counter of %s was behind its records: moved to %d", settings.station_id, healed)
     return db
 
 

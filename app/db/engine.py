@@ -1,35 +1,58 @@
-"""Engine and session factory. SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout."""
+"""Engine and session factory. SQLite gets WAL, synchronous=FULL, foreign keys, a busy timeout, and
+transactions that take the write lock when they begin (BEGIN IMMEDIATE)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.identity import FileIdentity
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, identity: FileIdentity | None = None, **kwargs: Any) -> Engine:
+    """`identity`: the SQLite file's identity, checked as every transaction begins (app/db/identity.py)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate(identity))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver must not open transactions by itself (it would start them only at the first INSERT/UPDATE,
+    # after the reads): SQLAlchemy's "begin" event below opens every one, so reads and DDL are inside it too.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _begin_immediate(identity: FileIdentity | None) -> Any:
+    """Every SQLite transaction takes the write lock first, then reads: two processes on one file can never
+    both read the LPN counter (or a draft) and write from what they read. A second writer waits for the lock
+    (busy_timeout, 5 s; a deferred transaction that read first would fail at once instead) and then reads the
+    first one's committed rows. Read-only transactions take the lock too (SQLAlchemy cannot know in advance):
+    each lasts milliseconds, so a read waits at most for the one write in progress."""
+
+    def begin(conn: Connection) -> None:
+        if identity is not None:
+            identity.check()  # before the lock: a deleted file is never written again
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return begin
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -14,7 +14,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.engine import describe_url, make_engine, make_session_factory
-from app.errors import DatabaseUnavailable
+from app.db.failures import database_failure
+from app.db.identity import FileIdentity, sqlite_file
 
 
 @dataclass
@@ -27,7 +28,10 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = make_engine(url)
+        path = sqlite_file(url)
+        # An SQLite file's identity, checked at every transaction and before every commit (app/db/identity.py).
+        self.file: FileIdentity | None = FileIdentity(path) if path is not None else None
+        self.engine: Engine = make_engine(url, self.file)
         self._sessions: sessionmaker[Session] = make_session_factory(self.engine)
 
     @property
@@ -44,13 +48,12 @@ class Database:
         session = self._sessions()
         try:
             yield UnitOfWork(session)
+            if self.file is not None:
+                self.file.check()  # deleted during the step: roll back rather than acknowledge into it
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise DatabaseUnavailable(
-                f"The database ({self.description}) could not be reached or is locked: {exc.orig}. "
-                "Nothing was lost; try again, and if it persists call IT."
-            ) from exc
+            raise database_failure(exc, self.description) from exc
         except BaseException:
             session.rollback()
             raise

@@ -6,7 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from app.db.models import StationCounter
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.db import identity
+from app.db.models import ReturnItem, StationCounter
 from app.db.uow import UnitOfWork
 from app.domain import checklist as cl
 from app.domain.codes import format_lpn
@@ -20,7 +24,7 @@ from app.services.decision import Decision, decide, settle_decision
 from app.services.items import load_draft, load_item, template_of, view_of
 from app.services.views import ItemView, OperatorView
 
-__all__ = ["Decision", "decide", "finalize", "next_lpn", "void_item"]
+__all__ = ["Decision", "decide", "finalize", "heal_lpn_counter", "next_lpn", "void_item"]
 
 # A worker may void only what they finished themselves, and only this soon after; supervisors any time.
 WORKER_VOID_WINDOW = timedelta(minutes=15)
@@ -39,13 +43,13 @@ def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_
         decide(ctx, uow, row)  # raises with what is missing (a question, the serial)
     outcome = cl.outcome(template_of(ctx, row), row.answers)  # the checklist's reasons and flags, not the grade
     now = ctx.clock.now()
+    _claim_draft(uow, row)
     row.lpn = next_lpn(uow, ctx.station_id)
     row.found_reasons = sorted(set(row.found_reasons) | set(outcome.reasons))
     row.flags = sorted(set(row.flags) | set(outcome.flags))
     row.status = ItemStatus.FINAL
     row.finalized_at = now
     row.operator_id = operator.id
-    row.version += 1
     record_event(
         uow, ctx, operator.id, "finalized", row.id, detail=row.lpn,
         after={"lpn": row.lpn, "grade": row.grade, "disposition": row.disposition},
@@ -57,14 +61,65 @@ def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_
     return view_of(uow, row)
 
 
+def _claim_draft(uow: UnitOfWork, row: ReturnItem) -> None:
+    """Move the draft to its next version only if it is still the draft of the version read: a second writer
+    (another process on this station's file, another connection centrally) finds it taken and stops here, so
+    an item is never finalized twice. On SQLite the transaction holds the write lock already (BEGIN
+    IMMEDIATE); on PostgreSQL/MariaDB this UPDATE locks the row and re-checks it after a concurrent commit."""
+    claimed = uow.session.connection().execute(  # Core, not ORM: the outbox sees the final row at flush
+        update(ReturnItem)
+        .where(ReturnItem.id == row.id, ReturnItem.status == ItemStatus.DRAFT, ReturnItem.version == row.version)
+        .values(version=ReturnItem.version + 1)
+    )
+    if claimed.rowcount != 1:
+        raise InvalidState(
+            "This item was saved or changed somewhere else at the same moment (is Returns Desk running twice "
+            "on this station?), so it was not saved again. Scan its label or sign in again to see it."
+        )
+    set_committed_value(row, "version", row.version + 1)
+
+
 def next_lpn(uow: UnitOfWork, station_id: str) -> str:
+    """The station's next LPN. Never one already on a record: the counter is moved past the highest LPN of
+    the station in the database if it was ever behind (a restored or copied file), and never goes back."""
     counter = uow.session.get(StationCounter, station_id, with_for_update=True)
     if counter is None:
+        identity.refuse_if_reset(uow.session, station_id)  # this station made LPNs into a file now gone
         counter = StationCounter(station_id=station_id, next_lpn=1)
         uow.session.add(counter)
-    sequence = counter.next_lpn
+        identity.note_first_lpn(uow.session, station_id)
+    sequence = max(counter.next_lpn, highest_lpn_sequence(uow, station_id) + 1)
     counter.next_lpn = sequence + 1
     return format_lpn(station_id, sequence)
+
+
+def highest_lpn_sequence(uow: UnitOfWork, station_id: str) -> int:
+    """The sequence number of the station's highest LPN on record (0: none). LPNs are zero-padded, so the
+    text order is the number order, and the unique index on `lpn` answers this with one seek."""
+    prefix = format_lpn(station_id, 0)[:-7]  # "LP-D01-"
+    highest = uow.session.scalar(
+        select(func.max(ReturnItem.lpn)).where(ReturnItem.lpn >= prefix, ReturnItem.lpn < prefix[:-1] + ".")
+    )
+    return int(highest[len(prefix):]) if highest else 0
+
+
+def heal_lpn_counter(uow: UnitOfWork, station_id: str) -> int | None:
+    """At start-up: refuse a file that lost this station's LPNs (see app/db/identity.py), remember a file that
+    has them, and move a counter that is behind the station's records past them. Returns the new next
+    sequence when it moved, else None."""
+    highest = highest_lpn_sequence(uow, station_id)
+    counter = uow.session.get(StationCounter, station_id, with_for_update=True)
+    if counter is None and highest == 0:
+        identity.refuse_if_reset(uow.session, station_id)
+        return None
+    identity.note_first_lpn(uow.session, station_id)  # a file made before the side file existed
+    if counter is not None and counter.next_lpn > highest:
+        return None
+    if counter is None:
+        counter = StationCounter(station_id=station_id, next_lpn=highest + 1)
+        uow.session.add(counter)
+    counter.next_lpn = highest + 1
+    return highest + 1
 
 
 def void_item(
