@@ -29,6 +29,7 @@ class PrinterServer:
     def __init__(self) -> None:
         self.mode = "ok"  # ok | hang | paper_out | reset | silent | keep_open
         self.reset_after = 200  # bytes of a job before a reset, in mode "reset"
+        self.reset_delay_s = 0.05  # a printer chokes a moment after the bytes came in, then resets
         self.jobs: list[bytes] = []
         self.partial: list[bytes] = []
         self.faults = 0
@@ -126,6 +127,7 @@ class PrinterServer:
     def _cut(self, conn: socket.socket, job: bytes) -> bool:
         if self.mode != "reset" or len(job) < self.reset_after:
             return False
+        self._stop.wait(self.reset_delay_s)
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close() sends an RST
         with self._lock:
             self.faults += 1

@@ -117,11 +117,11 @@ class TcpTransport:
 
 
 def _failure(where: str, timeout: float, exc: OSError, delivering: bool) -> str:
-    if delivering and isinstance(exc, ConnectionResetError | BrokenPipeError):
-        return f"Printer {where} dropped the connection mid-label; it will be sent again."
     if delivering and isinstance(exc, TimeoutError):
         return (f"Printer {where} did not confirm the label within {timeout:g} s (no reply, connection left "
                 "open); it will be sent again. Check that it is on and not jammed.")
+    if delivering:  # a reset (ECONNRESET, EPIPE, or ENOTCONN when it came before our half-close)
+        return f"Printer {where} dropped the connection mid-label; it will be sent again."
     if isinstance(exc, TimeoutError):
         return (f"Printer {where} did not answer within {timeout:g} s. Check that it is on, has labels and its "
                 "head is closed.")
