@@ -53,7 +53,7 @@ class Database:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise database_failure(exc, self.description) from exc
+            raise database_failure(exc, self.description, self.file.path if self.file else None) from exc
         except BaseException:
             session.rollback()
             raise
