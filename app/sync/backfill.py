@@ -24,7 +24,7 @@ from app.db.models import ReturnItem
 from app.db.uow import Database
 from app.sync import state
 from app.sync.central import plain_errors
-from app.sync.outbox import OUTBOX, PUSH_ORDER, PUSHED_STATUSES, entry_for, write_entries
+from app.sync.outbox import OUTBOX, PUSH_ORDER, PUSHED_STATUSES, entry_for, write_built_entries
 
 BACKFILLED_AT = "backfilled_at"
 PROGRESS = "backfill.progress"
@@ -69,18 +69,18 @@ def _backfill_table(local: Database, model: type, chunk: int) -> int:
             if not rows:
                 return queued
             missing = _missing(session, rows)
-            write_entries(session, missing)
+            write_built_entries(session, missing)
             queued += len(missing)
             after = getattr(rows[-1], key.key)
 
 
-def _missing(session: Session, rows: Sequence[object]) -> list[object]:
-    """The records whose current state the outbox has not got."""
-    entries = [(row, entry) for row in rows if (entry := entry_for(session, row)) is not None]
+def _missing(session: Session, rows: Sequence[object]) -> list[dict[str, Any]]:
+    """The outbox entries of the records whose current state the outbox has not got."""
+    entries = [entry for row in rows if (entry := entry_for(session, row)) is not None]
     if not entries:
         return []
-    latest = _latest_payloads(session, entries[0][1]["entity"], [entry["entity_key"] for _, entry in entries])
-    return [row for row, entry in entries if not _is_current(entry, latest.get(entry["entity_key"]))]
+    latest = _latest_payloads(session, entries[0]["entity"], [entry["entity_key"] for entry in entries])
+    return [entry for entry in entries if not _is_current(entry, latest.get(entry["entity_key"]))]
 
 
 def _latest_payloads(session: Session, entity: str, keys: list[str]) -> dict[str, dict[str, Any]]:

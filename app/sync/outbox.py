@@ -130,15 +130,17 @@ def _reloaded(session: Session, model: type, keys: list[Any]) -> list[Any]:
 
 
 def write_entries(session: Session, changed: Iterable[object]) -> None:
-    """Outbox rows for `changed` in the session's transaction (also used by app/sync/backfill.py)."""
+    entries = (entry_for(session, obj) for obj in sorted(changed, key=_push_order))
+    write_built_entries(session, [entry for entry in entries if entry is not None])
+
+
+def write_built_entries(session: Session, entries: Iterable[dict[str, Any]]) -> None:
+    """Outbox rows in the session's transaction for entries from `entry_for` (also app/sync/backfill.py)."""
     now = datetime.now(UTC)
     connection = session.connection()
     # One transaction may flush the same record several times: it stays one change, with the last values.
     written = _written_in_transaction(session)
-    for obj in sorted(changed, key=_push_order):
-        entry = entry_for(session, obj)
-        if entry is None:
-            continue
+    for entry in entries:
         mark = (entry["entity"], entry["entity_key"])
         if mark in written:
             outbox_id, base = written[mark]
