@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
+    seed = db_sub.add_parser("seed-lpn", help="set this station's LPN counter (IT, after a lost database file: "
+                             "above the last LPN the station printed)")
+    seed.add_argument("next", type=int, metavar="NEXT", help="the sequence number of the next LPN, e.g. 1235")
 
     demo = sub.add_parser("demo", help="demo data")
     demo_sub = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
@@ -95,10 +98,37 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ui.main import run_gui  # Qt is loaded only for the GUI
 
             return run_gui(settings)
-        return _run_command(args, settings)
+        return _run_guarded(args, settings)
     except ReturnsDeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _run_guarded(args: argparse.Namespace, settings: Settings) -> int:
+    """A command that writes refuses to run while the station's window is open (app/single_instance.py)."""
+    what = _writing_command(args)
+    if what is None:
+        return _run_command(args, settings)
+    from app.single_instance import refuse_if_window_open  # only writing commands pay for the lock's imports
+
+    lock = refuse_if_window_open(settings, what)
+    try:
+        return _run_command(args, settings)
+    finally:
+        lock.release()
+
+
+def _writing_command(args: argparse.Namespace) -> str | None:
+    """How a command that writes the station's database is spelled (None: it only reads)."""
+    if args.command in ("demo", "import"):
+        return f"{args.command} {getattr(args, 'demo_command', None) or args.kind}"
+    if args.command == "db":
+        return f"db {args.db_command}"
+    if args.command == "print-queue" and args.run:
+        return "print-queue --run"
+    if args.command == "sync" and (args.once or args.backfill):
+        return "sync --backfill" if args.backfill else "sync --once"
+    return None
 
 
 def _run_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -123,6 +153,8 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     db = open_station_database(settings)
     try:
         ran = migrate.ensure_current(db)
+        if args.command == "db" and args.db_command == "seed-lpn":
+            return _seed_lpn(db, settings.station_id, args.next)
         if args.command == "db":
             print(f"{db.description}: {'upgraded to' if ran else 'already at'} {migrate.HEAD_REVISION}")
             return 0
@@ -141,6 +173,15 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         db.dispose()
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _seed_lpn(db: Database, station_id: str, next_sequence: int) -> int:
+    from app.services.finalize import seed_lpn_counter
+
+    with db.unit_of_work() as uow:
+        now = seed_lpn_counter(uow, station_id, next_sequence)
+    print(f"Station {station_id}: the next LPN is {now}.")
+    return 0
 
 
 def _import(db: Database, kind: str, path: Path, skip_bad: bool, settings: Settings) -> int:

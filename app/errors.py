@@ -120,3 +120,8 @@ class DatabaseReadOnly(DatabaseUnavailable):
 class StationDatabaseReset(DatabaseUnavailable):
     """This station made LPNs before, but its database has no record of them (an empty or new file): no new
     LPN is made until IT restores the file or sets the counter."""
+
+
+class StationAlreadyRunning(ReturnsDeskError):
+    """Returns Desk already runs on this station and database: a second window, or a writing command while the
+    window is open, would write the same station's data from two processes."""

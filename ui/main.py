@@ -23,12 +23,18 @@ def run_gui(settings: Settings) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui.main_window import MainWindow
+    from ui.single_instance import ALREADY_RUNNING_EXIT, RaiseServer, claim_station
 
     log_dir = data_dir()
     log_dir.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(filename=log_dir / "returns-desk.log", level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv)
+    # One window per station and database: a second start brings the first to the front and exits.
+    lock = claim_station(settings)
+    if lock is None:
+        return ALREADY_RUNNING_EXIT
+    raiser = RaiseServer(settings)
     try:
         desk = build_desk(settings)
     except ReturnsDeskError as exc:
@@ -36,6 +42,7 @@ def run_gui(settings: Settings) -> int:
         QMessageBox.critical(None, "Returns Desk cannot start", f"{exc}\n\nThe station did not start.")
         return 2
     window = MainWindow(desk, settings)
+    raiser.window = window
     window.show_on_screen()  # full screen in kiosk mode, never larger than the screen
     # Start-up objects live until exit: keep them out of the collector's full passes, which would otherwise
     # stall the GUI thread (and every other) for tens of milliseconds during a long sync push.
@@ -45,4 +52,5 @@ def run_gui(settings: Settings) -> int:
     sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
     code = app.exec()
     desk.db.dispose()
+    lock.release()
     return int(code)

@@ -122,6 +122,20 @@ def heal_lpn_counter(uow: UnitOfWork, station_id: str) -> int | None:
     return highest + 1
 
 
+def seed_lpn_counter(uow: UnitOfWork, station_id: str, next_sequence: int) -> str:
+    """IT sets the next LPN (after a lost file: above the last one the station printed). Never lower than the
+    counter or the station's records. Returns the next LPN."""
+    if not 1 <= next_sequence <= 9_999_999:
+        raise InvalidState(f"The next LPN number must be between 1 and 9999999, not {next_sequence}.")
+    counter = uow.session.get(StationCounter, station_id, with_for_update=True)
+    if counter is None:
+        counter = StationCounter(station_id=station_id, next_lpn=1)
+        uow.session.add(counter)
+        identity.note_first_lpn(uow.session, station_id)
+    counter.next_lpn = max(next_sequence, counter.next_lpn, highest_lpn_sequence(uow, station_id) + 1)
+    return format_lpn(station_id, counter.next_lpn)
+
+
 def void_item(
     uow: UnitOfWork,
     ctx: StationContext,

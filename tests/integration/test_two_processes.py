@@ -4,6 +4,9 @@ finalized twice, no LPN is given twice and the LPN counter is never behind the r
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -20,6 +23,7 @@ from app.errors import InvalidState
 from app.printing.setup import print_setup
 from app.services.context import StationContext
 from app.services.desk import Desk
+from app.single_instance import InstanceLock
 from app.wiring import build_station
 from tests.conftest import DEMO_TODAY
 from tests.helpers import answer_all, product_where, scan
@@ -103,3 +107,70 @@ def test_a_counter_behind_the_records_heals_at_start(desk, worker, db, tmp_path)
         station.close()
     assert desk.finalize(worker, answer_all(desk, desk.start_intake(worker, scan(desk, product.gtin))).id).lpn \
         == "LP-D01-0000004"
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETURNS_DESK_")}
+    env.update(QT_QPA_PLATFORM="offscreen", RETURNS_DESK_DB=f"sqlite:///{tmp_path / 'station.db'}",
+               RETURNS_DESK_STATION_ID="D01", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), TMPDIR=str(tmp_path))
+    return env
+
+
+def _returns_desk(*args: str) -> list[str]:
+    return [sys.executable, "-m", "app.cli", *args]
+
+
+def _wait_until_locked(path: Path, first: subprocess.Popen[str], within_s: float = 60) -> None:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        assert first.poll() is None, first.communicate()
+        probe = InstanceLock(path)
+        if not probe.acquire(exclusive=False):
+            return
+        probe.release()
+        time.sleep(0.1)
+    raise AssertionError("the first window never took the station's lock")
+
+
+def test_a_second_start_brings_the_first_window_forward_and_commands_that_write_refuse(tmp_path):
+    env = _env(tmp_path)
+    lock = tmp_path / "station.db.D01.lock"
+    first = subprocess.Popen(_returns_desk(), env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _wait_until_locked(lock, first)
+        started = time.monotonic()
+        second = subprocess.run(_returns_desk(), env=env, text=True, capture_output=True, timeout=60)
+        assert second.returncode == 3, second.stderr
+        assert "already running on station D01" in second.stderr and "brought to the front" in second.stderr
+        assert time.monotonic() - started < 15
+        log = (tmp_path / "data" / "ReturnsDesk" / "returns-desk.log").read_text()
+        assert "bringing the window to the front" in log
+        assert first.poll() is None  # the first window keeps running
+
+        for command in (["demo", "load", "--history", "0"], ["print-queue", "--run"], ["db", "upgrade"]):
+            refused = subprocess.run(_returns_desk(*command), env=env, text=True, capture_output=True, timeout=60)
+            assert refused.returncode == 2, refused.stderr
+            assert "Returns Desk is open on station D01" in refused.stderr and "Close the window" in refused.stderr
+        listing = subprocess.run(_returns_desk("print-queue"), env=env, text=True, capture_output=True, timeout=60)
+        assert listing.returncode == 0, listing.stderr  # reading is fine while the window is open
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+    after = subprocess.run(_returns_desk("db", "upgrade"), env=env, text=True, capture_output=True, timeout=60)
+    assert after.returncode == 0, after.stderr  # the lock went with the window
+
+
+def test_a_second_start_that_gets_no_answer_says_so(tmp_path):
+    env = _env(tmp_path)
+    held = InstanceLock(tmp_path / "station.db.D01.lock")  # as a window that hangs: the lock, no answer
+    assert held.acquire(exclusive=True)
+    second = subprocess.Popen(_returns_desk(), env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert second.stderr is not None
+        line = second.stderr.readline()  # printed before the message box opens
+        assert "already running on station D01" in line and "did not answer" in line
+    finally:
+        second.kill()
+        second.wait(timeout=30)
+        held.release()
