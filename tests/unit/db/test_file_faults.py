@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app import cli
 from app.config import load_settings
 from app.db.models import ReturnItem
 from app.db.uow import Database
@@ -135,7 +136,7 @@ def make_read_only(folder: Path) -> None:
     folder.chmod(0o555)
 
 
-def test_a_station_whose_file_lost_its_lpns_makes_no_new_one(desk, db, tmp_path, db_templates):
+def test_a_station_whose_file_lost_its_lpns_makes_no_new_one(desk, db, tmp_path, db_templates, capsys):
     worker, item = _new_item(desk)
     assert desk.finalize(worker, item.id).lpn == "LP-D01-0000001"
     path = Path(db.engine.url.database or "")
@@ -158,6 +159,11 @@ def test_a_station_whose_file_lost_its_lpns_makes_no_new_one(desk, db, tmp_path,
     with fresh.unit_of_work() as uow:
         assert uow.session.get(ReturnItem, item.id).status == "draft"
     fresh.dispose()
+    # IT sets the counter above the last LPN the station printed: the station works again from there.
+    assert cli.main(["--db", db.url, "--station", "D01", "db", "seed-lpn", "42"]) == 0
+    assert "the next LPN is LP-D01-0000042" in capsys.readouterr().out
+    build_station(settings).close()
+    assert desk.finalize(worker, item.id).lpn == "LP-D01-0000042"
 
 
 def test_a_file_made_before_the_marker_existed_gets_one_at_start(desk, db, tmp_path):
