@@ -84,6 +84,8 @@ class Settings:
     # SQLAlchemy URL without a password (env RETURNS_DESK_CENTRAL_DB; password from env or keyring).
     central_db: str = ""
     sync_interval_s: int = 30
+    # The longest one central round trip may take (statement, read, write timeouts; a silent link is cut then).
+    central_timeout_s: int = 30
 
     def with_overrides(self, values: dict[str, Any], source: str) -> Settings:
         known = {f.name: f for f in fields(self)}

@@ -89,6 +89,20 @@ class SyncRefused(SyncError):
     the changes wait in the outbox."""
 
 
+class CentralNotAnswering(CentralUnavailable):
+    """The central database (or the link to it) stopped answering within the round-trip bound: like unreachable,
+    the station keeps working and its changes wait."""
+
+
+class ChangeRefused(SyncRefused):
+    """The central database refuses one change for good (a duplicate, a missing reference, a value it rejects):
+    that change is set aside with `reason` (a few words) and the others keep flowing."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
 class CentralSchemaMismatch(SyncError):
     """The central schema and this station's version differ (a missing table or column, an unknown change kind):
     upgrade the one that is behind."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.config import Settings
 from app.db.uow import Database
-from app.sync.central import central_url
+from app.sync.central import open_central
 from app.sync.runner import SyncErrorKind, SyncLoop, SyncStatus, read_status
 from ui.background import ErrorHandler, Lane
 from ui.errors import log_failure
@@ -44,7 +44,7 @@ class StationSync(QObject):
         self._running = self._again = False
         self.status_changed.connect(self.show_status)
         if settings.mode == "station":
-            self._central = Database(central_url(settings))
+            self._central = open_central(settings)  # every round trip bounded: a silent link ends the round
             # The loop's status callback is not needed: each round's status comes back through the lane.
             self.loop = SyncLoop(local, self._central, settings.station_id, settings.sync_interval_s,
                                  on_status=lambda _status: None)
@@ -100,10 +100,10 @@ class StationSync(QObject):
         self._round()
 
     def show_status(self, status: SyncStatus) -> None:
-        if status.last_error:
+        if status.last_error or status.set_aside:
             # The short line depends on the kind of error (recorded from its type); the tooltip has it in full.
             self.status_label.setText(problem_line(status))
-            self.status_label.setToolTip(status.last_error)
+            self.status_label.setToolTip(problem_details(status))
             self.status_label.setStyleSheet(f"color: {WARN}; font-weight: bold;")
         else:
             self.status_label.setText(status.describe())
@@ -121,20 +121,43 @@ class StationSync(QObject):
 
 
 _PROBLEM_LINES = {
-    SyncErrorKind.UNREACHABLE: "Sync: central database unreachable, {waiting} waiting (work continues here)",
+    SyncErrorKind.TIMED_OUT: "Sync: central database not answering{since}, {waiting} waiting (work continues here)",
+    SyncErrorKind.UNREACHABLE: "Sync: central database unreachable{since}, {waiting} waiting (work continues here)",
     SyncErrorKind.REFUSED: "Sync refused by the central database: ask IT. {waiting} waiting (work continues here)",
     SyncErrorKind.SCHEMA: "Sync stopped: the central database is another version; ask IT to upgrade. "
                           "{waiting} waiting",
 }
+FIRST_SENTENCE_CHARS = 100
 
 
 def problem_line(status: SyncStatus) -> str:
-    """The status bar's words for a failed sync; any other kind shows the error's first sentence."""
+    """The status bar's words: the cause first, short (the tooltip has the details). A change set aside is
+    said too, also when the rounds themselves work."""
+    parts = [_error_line(status)] if status.last_error else []
+    if status.set_aside is not None:
+        parts.append(status.set_aside.line())
+    return " · ".join(parts)
+
+
+def _error_line(status: SyncStatus) -> str:
+    waiting = f"{status.waiting:,}"
     line = _PROBLEM_LINES.get(status.error_kind or SyncErrorKind.OTHER)
     if line is not None:
-        return line.format(waiting=status.waiting)
-    first = (status.last_error or "").split(". ")[0][:120]
-    return f"Sync problem: {first}. {status.waiting} waiting"
+        since = status.failing_for()
+        return line.format(waiting=waiting, since=f" for {since}" if since else "")
+    first = (status.last_error or "").split(". ")[0]
+    if len(first) > FIRST_SENTENCE_CHARS:  # cut at a word, and say it was cut
+        first = first[:FIRST_SENTENCE_CHARS].rsplit(" ", 1)[0] + "…"
+    return f"Sync problem: {first}. {waiting} waiting"
+
+
+def problem_details(status: SyncStatus) -> str:
+    """The tooltip: every word of the error, and of the first change set aside."""
+    details = [status.last_error] if status.last_error else []
+    if status.set_aside is not None:
+        details.append(f"{status.set_aside.line()}: {status.set_aside.error} "
+                       "(`returns-desk sync status` lists it; it is kept on this station, not sent again)")
+    return "\n\n".join(details)
 
 
 def _mode_text(settings: Settings) -> str:

@@ -274,6 +274,8 @@ class OutboxEntry(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Refused for good by the central database (a duplicate, a missing reference): no longer pushed; IT decides.
+    set_aside_at: Mapped[datetime | None] = mapped_column()
 
 
 class SyncState(Base):

@@ -13,7 +13,7 @@ from app.db.engine import describe_url
 from app.db.uow import Database
 from app.errors import ConfigError
 from app.sync.backfill import backfill, missing_centrally
-from app.sync.central import central_url
+from app.sync.central import open_central
 from app.sync.push import PushResult
 from app.sync.runner import read_status, sync_once
 from app.sync.site_files import publish
@@ -38,7 +38,7 @@ def run_sync(args: argparse.Namespace, settings: Settings) -> int:
             _backfill(local)
             if not args.once:
                 return 0
-        central = Database(central_url(settings))
+        central = open_central(settings)
         try:
             report = sync_once(local, central, settings.station_id)
             print(f"Pulled {report.pulled.total} changed master-data rows "
@@ -79,11 +79,15 @@ def _status(local: Database, settings: Settings) -> int:
     print(f"last sync: {status.last_sync_at.astimezone():%Y-%m-%d %H:%M:%S}" if status.last_sync_at
           else "last sync: never")
     print(f"waiting to be sent: {status.waiting}")
+    if status.set_aside is not None:  # refused for good centrally: kept here, not sent again, for IT
+        print(f"set aside: {status.set_aside.line()}")
+        print(f"  why: {status.set_aside.error}")
     print(f"conflicts logged: {status.conflicts}")
     print(f"last error: {status.last_error or 'none'}")
     if status.error_kind is not None:
-        print(f"kind of problem: {status.error_kind}")
-    return 1 if status.last_error else 0
+        since = status.failing_for()
+        print(f"kind of problem: {status.error_kind}" + (f" (failing for {since})" if since else ""))
+    return 1 if status.last_error or status.set_aside else 0
 
 
 def _shown(url: str) -> str:

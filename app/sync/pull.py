@@ -25,6 +25,7 @@ from app.db.uow import Database
 from app.errors import SyncRefused
 from app.sync import state
 from app.sync.central import plain_errors
+from app.sync.push import count_waiting
 
 STREAM_ROWS = 5000
 CURSOR_MARGIN = timedelta(minutes=5)
@@ -70,11 +71,12 @@ def _pull_table(local: Database, central: Database, table: Table, stream_rows: i
         at, last_id = since
         query = query.where(or_(table.c.updated_at > at, and_(table.c.updated_at == at, table.c.id > last_id)))
     count = 0
-    with plain_errors(central), central.engine.connect() as source:
+    with plain_errors(central, waiting=lambda: count_waiting(local)) as deadline, central.engine.connect() as source:
         stream = source.execution_options(stream_results=True, yield_per=stream_rows).execute(query)
         for part in stream.partitions():
+            deadline.progress()  # the bound is per slice fetched, not for the whole table
             rows = [dict(row._mapping) for row in part]
-            lines = _lines_of(central, rows) if table.name == "rma" else []
+            lines = _lines_of(central, source, rows) if table.name == "rma" else []
             _store(local, table, rows, lines, horizon)
             count += len(rows)
             if should_stop():
@@ -82,11 +84,13 @@ def _pull_table(local: Database, central: Database, table: Table, stream_rows: i
     return count
 
 
-def _lines_of(central: Database, rmas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _lines_of(central: Database, source: Connection, rmas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    query = select(RMA_LINE).where(RMA_LINE.c.rma_id.in_([r["id"] for r in rmas]))
+    if source.dialect.name != "mysql":  # PostgreSQL (server-side cursor) and SQLite can query beside the stream
+        return [dict(row._mapping) for row in source.execute(query)]
     # A second connection: MySQL drivers cannot run a query while a streamed result is open.
     with central.engine.connect() as conn:
-        result = conn.execute(select(RMA_LINE).where(RMA_LINE.c.rma_id.in_([r["id"] for r in rmas])))
-        return [dict(row._mapping) for row in result]
+        return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def read_cursor(conn: Connection, table: Table) -> tuple[datetime, int] | None:

@@ -3,6 +3,10 @@
 Exactly once: every change carries a client-generated change id; the central `sync_applied` table records the
 ids it has applied in the same transaction as the rows, so a batch replayed after a dropped connection (sent,
 applied, but the station never heard back) is recognised and skipped. Records keep their client UUIDs.
+One row the central database refuses for good (a duplicate LPN, a missing reference) is found by halving the
+batch it is in and is set aside with its reason (outbox.set_aside_at, last_error); the rest keeps flowing.
+Any other failure (unreachable, not answering, rights) keeps the whole batch waiting and is retried; every
+failed attempt is counted on the batch's outbox rows.
 Conflict rule (return items): a station's change applies only if the central record still has the version the
 station last sent; otherwise someone changed it centrally (a supervisor) and the central version wins: the
 station's version is kept in `sync_conflict` on both sides and the station takes the central version.
@@ -15,6 +19,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,7 +41,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.db.models import OutboxEntry
 from app.db.uow import Database
-from app.errors import SyncError
+from app.errors import ChangeRefused, ReturnsDeskError
 from app.sync.batch import (
     APPLIED,
     AUDIT,
@@ -53,6 +58,7 @@ from app.sync.batch import (
 from app.sync.central import is_postgres, plain_errors
 from app.sync.codec import from_json, is_binary, to_json
 from app.sync.push_pg import apply_batch_postgres
+from app.sync.state import retry_locked
 
 BATCH_SIZE = 5000
 MAX_BATCH_BYTES = 16 * 1024 * 1024
@@ -61,10 +67,19 @@ OUTBOX: Table = OutboxEntry.__table__  # type: ignore[assignment]
 EXTRA_KEYS = ("container_code", "base_version")
 
 
+# Waiting: not sent and not set aside (a set-aside row waits for IT, not for the network).
+UNSENT = (OUTBOX.c.sent_at.is_(None), OUTBOX.c.set_aside_at.is_(None))
+
+
 def count_waiting(local: Database) -> int:
     with local.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.sent_at.is_(None)))
-                   .scalar_one())
+        return waiting_in(conn)
+
+
+def waiting_in(conn: Connection) -> int:
+    """On the caller's connection: every SQLite transaction takes the write lock, so a second connection opened
+    while this one is in a transaction would wait for it (and fail after the busy timeout)."""
+    return int(conn.execute(select(func.count()).select_from(OUTBOX).where(*UNSENT)).scalar_one())
 
 
 def push_once(
@@ -89,10 +104,9 @@ def push_once(
                 break
             upcoming = local_io.submit(next_batch, local, batch_size, changes[-1].outbox_id)
             try:
-                with plain_errors(central, waiting=lambda: count_waiting(local)), central.engine.begin() as conn:
-                    result = apply_batch(conn, station_id, changes)
-            except SyncError as exc:
-                _note_refusal(local, changes, str(exc))
+                result = send_isolating(local, central, station_id, changes)
+            except ReturnsDeskError as exc:
+                retry_locked(record_attempt, local, changes, str(exc))
                 raise
             if marked is not None:
                 marked.result()  # a failed mark stops the push (the batch is replayed harmlessly later)
@@ -101,6 +115,32 @@ def push_once(
         if marked is not None:
             marked.result()
     return total
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """The changes the central database refused for good: how many, and the first in words for IT."""
+
+    count: int
+    first: str  # what it is: an LPN, a tote code, an audit event
+    reason: str  # a few words: "duplicate LPN"
+    error: str  # the central database's words in full
+
+    def line(self) -> str:
+        return (f"{self.count:,} change{'s' if self.count > 1 else ''} set aside: {self.first} refused "
+                f"({self.reason}) — tell IT")
+
+
+def set_aside_summary(conn: Connection) -> SetAside | None:
+    aside = OUTBOX.c.set_aside_at.is_not(None)
+    count = int(conn.execute(select(func.count()).select_from(OUTBOX).where(aside)).scalar_one())
+    if not count:
+        return None
+    first = conn.execute(select(OUTBOX.c.entity, OUTBOX.c.entity_key, OUTBOX.c.payload, OUTBOX.c.last_error)
+                         .where(aside).order_by(OUTBOX.c.id).limit(1)).one()
+    reason, _, error = (first.last_error or "").partition(" | ")
+    what = first.payload.get("lpn") if first.entity == "return_item" else None
+    return SetAside(count, what or f"{first.entity.replace('_', ' ')} {first.entity_key}", reason or "refused", error)
 
 
 def next_batch(local: Database, batch_size: int, after_id: int = 0) -> list[Change]:
@@ -112,7 +152,7 @@ def next_batch(local: Database, batch_size: int, after_id: int = 0) -> list[Chan
         rows = conn.execute(
             select(OUTBOX.c.id, OUTBOX.c.change_id, OUTBOX.c.entity, OUTBOX.c.entity_key,
                    type_coerce(OUTBOX.c.payload, Text))
-            .where(OUTBOX.c.id > after_id, OUTBOX.c.sent_at.is_(None))
+            .where(OUTBOX.c.id > after_id, *UNSENT)
             .order_by(OUTBOX.c.id)
             .limit(batch_size)
         )
@@ -122,6 +162,30 @@ def next_batch(local: Database, batch_size: int, after_id: int = 0) -> list[Chan
             if size >= MAX_BATCH_BYTES:
                 break
     return changes
+
+
+def send_isolating(local: Database, central: Database, station_id: str, changes: Sequence[Change]) -> PushResult:
+    """Apply the batch in one central transaction; if the central database refuses a row of it for good, halve
+    it until that row is alone and set it aside (each half in its own transaction: exactly once still holds)."""
+    try:
+        with plain_errors(central, waiting=lambda: count_waiting(local)), central.engine.begin() as conn:
+            return apply_batch(conn, station_id, changes)
+    except ChangeRefused as exc:
+        if len(changes) == 1:
+            retry_locked(set_aside, local, changes[0], exc)
+            return PushResult()
+        half = len(changes) // 2
+        result = send_isolating(local, central, station_id, changes[:half])
+        result.add(send_isolating(local, central, station_id, changes[half:]))
+        return result
+
+
+def set_aside(local: Database, change: Change, refusal: ChangeRefused) -> None:
+    """Keep a change the central database will never take out of the push, with its reason for IT."""
+    with local.engine.begin() as conn:
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id == change.outbox_id).values(
+            set_aside_at=datetime.now(UTC), attempts=OUTBOX.c.attempts + 1,
+            last_error=f"{refusal.reason} | {refusal}"[:2000]))
 
 
 def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:
@@ -274,7 +338,7 @@ def mark_sent(local: Database, changes: Sequence[Change], conflicts: Sequence[Co
     # The batch is the first unsent rows by id, and new rows get higher ids: a range marks exactly the batch.
     first, last = changes[0].outbox_id, changes[-1].outbox_id
     with local.engine.begin() as conn:
-        conn.execute(update(OUTBOX).where(OUTBOX.c.id.between(first, last), OUTBOX.c.sent_at.is_(None))
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id.between(first, last), *UNSENT)
                      .values(sent_at=now, last_error=None))
         for conflict in conflicts:
             take_central_version(conn, conflict, now)
@@ -296,7 +360,8 @@ def take_central_version(conn: Connection, conflict: Conflict, now: datetime) ->
         attempts=0))
 
 
-def _note_refusal(local: Database, changes: Sequence[Change], message: str) -> None:
+def record_attempt(local: Database, changes: Sequence[Change], message: str) -> None:
+    """Count a failed attempt on the batch's rows, with its error (the range: one statement for any size)."""
     with local.engine.begin() as conn:
-        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_([c.outbox_id for c in changes]))
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id.between(changes[0].outbox_id, changes[-1].outbox_id), *UNSENT)
                      .values(attempts=OUTBOX.c.attempts + 1, last_error=message[:2000]))

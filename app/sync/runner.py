@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 
 from app.db.models import SyncConflict
 from app.db.uow import Database
-from app.errors import CentralSchemaMismatch, CentralUnavailable, ReturnsDeskError, SyncRefused
+from app.errors import CentralNotAnswering, CentralSchemaMismatch, CentralUnavailable, ReturnsDeskError, SyncRefused
 from app.sync import state
 from app.sync.backfill import backfill_if_never_done
 from app.sync.pull import PullResult, pull_once
-from app.sync.push import PushResult, count_waiting, push_once
+from app.sync.push import PushResult, SetAside, push_once, set_aside_summary, waiting_in
 from app.sync.site_files import site_dir, write_pulled_files
 
 log = logging.getLogger("returns_desk.sync")
@@ -32,12 +32,15 @@ class SyncErrorKind(StrEnum):
     """What kind of problem stopped the last sync round, from the error's type (never from its text)."""
 
     UNREACHABLE = "unreachable"  # the central database cannot be reached: work continues, changes wait
+    TIMED_OUT = "timed_out"  # it (or the link) stopped answering within the bound: like unreachable
     REFUSED = "refused"  # it refused the station's data or user (rights, password, constraint): IT fixes it
     SCHEMA = "schema"  # its schema and this version differ: upgrade the one that is behind
     OTHER = "other"  # any other server error, or a bug (details in the log)
 
 
 def error_kind(error: BaseException) -> SyncErrorKind:
+    if isinstance(error, CentralNotAnswering):
+        return SyncErrorKind.TIMED_OUT
     if isinstance(error, CentralUnavailable):
         return SyncErrorKind.UNREACHABLE
     if isinstance(error, SyncRefused):
@@ -56,13 +59,24 @@ class SyncStatus:
     last_error: str | None
     conflicts: int
     error_kind: SyncErrorKind | None = None  # set with last_error: what the UI switches on
+    failing_since: datetime | None = None  # the first failed round since the last one that worked
+    set_aside: SetAside | None = None  # changes the central database refused for good
 
     def describe(self) -> str:
         last = f"last sync {self.last_sync_at.astimezone():%H:%M:%S}" if self.last_sync_at else "never synced"
-        text = f"Sync: {last}, {self.waiting} waiting"
+        text = f"Sync: {last}, {self.waiting:,} waiting"
         if self.conflicts:
             text += f", {self.conflicts} conflict(s) logged"
         return text
+
+    def failing_for(self, now: datetime | None = None) -> str:
+        """How long rounds have failed, in short words ("3 min"), or "" when they have not."""
+        if self.failing_since is None:
+            return ""
+        seconds = max(0, int(((now or datetime.now(UTC)) - self.failing_since).total_seconds()))
+        if seconds < 60:
+            return f"{seconds} s"
+        return f"{seconds // 60} min" if seconds < 3600 else f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 @dataclass(frozen=True)
@@ -77,11 +91,13 @@ def read_status(local: Database) -> SyncStatus:
         last_error = state.read(conn, "last_error") or None
         kind = state.read(conn, "last_error_kind") or SyncErrorKind.OTHER
         return SyncStatus(
-            waiting=count_waiting(local),
+            waiting=waiting_in(conn),
             last_sync_at=state.read_time(conn, "last_sync_at"),
             last_error=last_error,
             conflicts=conflicts,
             error_kind=SyncErrorKind(kind) if last_error else None,
+            failing_since=state.read_time(conn, "failing_since") if last_error else None,
+            set_aside=set_aside_summary(conn),
         )
 
 
@@ -104,12 +120,24 @@ def sync_once(local: Database, central: Database, station_id: str,
 
 
 def _record(local: Database, error: BaseException | None, text: str | None = None) -> None:
-    """The round's outcome: its time when it worked, else the error in words (`text`, default str(error))."""
+    """The round's outcome: its time when it worked, else the error in words (`text`, default str(error)) and
+    since when rounds fail. Retried while the station's work holds the lock; if it still cannot be written, it
+    is logged and the round's own outcome (the real error) still reaches the caller."""
+    try:
+        state.retry_locked(_write_outcome, local, error, text)
+    except Exception:
+        log.exception("could not record the sync outcome (%s)", "ok" if error is None else error_kind(error))
+
+
+def _write_outcome(local: Database, error: BaseException | None, text: str | None) -> None:
+    now = datetime.now(UTC).isoformat()
     with local.engine.begin() as conn:
         if error is None:
-            state.write(conn, "last_sync_at", datetime.now(UTC).isoformat())
+            state.write(conn, "last_sync_at", now)
         state.write(conn, "last_error", "" if error is None else text or str(error))
         state.write(conn, "last_error_kind", "" if error is None else error_kind(error))
+        if error is None or not state.read(conn, "failing_since"):
+            state.write(conn, "failing_since", "" if error is None else now)
 
 
 class SyncLoop:
@@ -154,11 +182,12 @@ class SyncLoop:
             sync_once(self.local, self.central, self.station_id, should_stop=self._stop.is_set)
             self.failures = 0
         except CentralUnavailable as exc:
-            self.failures += 1
-            log.info("central database unreachable: %s", exc)
+            self.failures += 1  # said once at WARNING; while it lasts, each retry at INFO
+            log.log(logging.WARNING if self.failures == 1 else logging.INFO, "central database %s: %s",
+                    error_kind(exc), exc)
         except ReturnsDeskError as exc:
             self.failures += 1
-            log.warning("sync failed: %s", exc)
+            log.warning("sync %s: %s", error_kind(exc), exc)
         except Exception as exc:  # a bug must not kill the loop: log it, say it, try again later
             self.failures += 1
             log.exception("sync failed unexpectedly")

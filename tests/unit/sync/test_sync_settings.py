@@ -9,7 +9,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from app.config import Settings, load_settings
 from app.db.uow import Database
-from app.errors import CentralSchemaMismatch, CentralUnavailable, ConfigError, SyncError, SyncRefused
+from app.errors import (
+    CentralNotAnswering,
+    CentralSchemaMismatch,
+    CentralUnavailable,
+    ChangeRefused,
+    ConfigError,
+    SyncError,
+    SyncRefused,
+)
 from app.sync.batch import PushResult
 from app.sync.central import central_url, plain_errors
 from app.sync.pull import PullResult
@@ -63,7 +71,7 @@ class PgError(Exception):
     (OperationalError("SELECT 1", {}, Exception("connection refused")), CentralUnavailable, "cannot be reached"),
     (ProgrammingError("SELECT 1", {}, Exception("packet sequence"), connection_invalidated=True),
      CentralUnavailable, "Work continues here"),
-    (IntegrityError("INSERT", {}, Exception("foreign key")), SyncRefused, "refused a change"),
+    (IntegrityError("INSERT", {}, Exception("foreign key")), ChangeRefused, "refuses a change for good"),
     (ProgrammingError("SELECT 1", {}, Exception("no such table")), SyncError, "db upgrade"),
     # By the driver's code: PostgreSQL SQLSTATE, MariaDB/MySQL error number.
     (OperationalError("SELECT 1", {}, PgError("password authentication failed", "28P01")), SyncRefused, "password"),
@@ -76,6 +84,18 @@ class PgError(Exception):
      "does not have the tables"),
     (OperationalError("SELECT 1", {}, Exception(1045, "Access denied for user")), SyncRefused, "user"),
     (OperationalError("SELECT 1", {}, Exception(2003, "Can't connect to MySQL server")), CentralUnavailable,
+     "3 change"),
+    # Refused for good (one row), refused rights (the station), timed out (like unreachable).
+    (IntegrityError("INSERT", {}, PgError("duplicate key value violates unique constraint", "23505")),
+     ChangeRefused, "already exists centrally"),
+    (IntegrityError("INSERT", {}, Exception(1062, "Duplicate entry 'LP-D01-0000042' for key 'uq_return_item_lpn'")),
+     ChangeRefused, r"for good \(duplicate LPN\)"),
+    (IntegrityError("INSERT", {}, Exception(1452, "Cannot add or update a child row")), ChangeRefused,
+     "refers to a record"),
+    (ProgrammingError("INSERT", {}, Exception(1142, "INSERT command denied to user")), SyncRefused, "rights"),
+    (OperationalError("SELECT 1", {}, PgError("canceling statement due to statement timeout", "57014")),
+     CentralNotAnswering, "not answering"),
+    (OperationalError("SELECT 1", {}, Exception(1205, "Lock wait timeout exceeded")), CentralNotAnswering,
      "3 change"),
 ])
 def test_driver_errors_become_words(tmp_path, error, expected, words):
