@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.identity import FileIdentity
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Execution option of a unit of work that only reads: on SQLite it begins a plain (deferred) transaction,
+# so a lookup never waits for the write lock (WAL readers see the last commit and never block).
+READ_ONLY = "returns_desk_read_only"
 
 
 def make_engine(url: str, identity: FileIdentity | None = None, **kwargs: Any) -> Engine:
@@ -44,13 +47,13 @@ def _begin_immediate(identity: FileIdentity | None) -> Any:
     """Every SQLite transaction takes the write lock first, then reads: two processes on one file can never
     both read the LPN counter (or a draft) and write from what they read. A second writer waits for the lock
     (busy_timeout, 5 s; a deferred transaction that read first would fail at once instead) and then reads the
-    first one's committed rows. Read-only transactions take the lock too (SQLAlchemy cannot know in advance):
-    each lasts milliseconds, so a read waits at most for the one write in progress."""
+    first one's committed rows. A unit of work opened `read_only` (READ_ONLY execution option) begins a plain
+    transaction instead: a scan lookup or a status read never waits behind a sync batch or a print mark."""
 
     def begin(conn: Connection) -> None:
         if identity is not None:
             identity.check()  # before the lock: a deleted file is never written again
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
     return begin
 

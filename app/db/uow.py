@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.engine import describe_url, make_engine, make_session_factory
+from app.db.engine import READ_ONLY, describe_url, make_engine, make_session_factory
 from app.db.failures import database_failure
 from app.db.identity import FileIdentity, sqlite_file
 
@@ -44,9 +44,12 @@ class Database:
         return describe_url(self.url)
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[UnitOfWork]:
+    def unit_of_work(self, read_only: bool = False) -> Iterator[UnitOfWork]:
+        """`read_only`: the block only reads (SQLite then does not take the write lock for it)."""
         session = self._sessions()
         try:
+            if read_only:
+                session.connection(execution_options={READ_ONLY: True})
             yield UnitOfWork(session)
             if self.file is not None:
                 self.file.check()  # deleted during the step: roll back rather than acknowledge into it

@@ -37,7 +37,7 @@ class Desk:
 
     # Sign-in
     def look_up_badge(self, badge: str) -> operators.BadgeStatus:
-        with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work(read_only=True) as uow:
             return operators.look_up_badge(uow, badge)
 
     def sign_in(self, badge: str, pin: str) -> OperatorView:
@@ -66,11 +66,11 @@ class Desk:
             return intake.start_unknown_intake(uow, self.ctx, operator, scan, description, category, rma_number)
 
     def find_by_lpn(self, lpn: str) -> ItemView:
-        with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work(read_only=True) as uow:
             return intake.find_by_lpn(uow, lpn)
 
     def check_rma(self, rma_number: str) -> str:
-        with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work(read_only=True) as uow:
             return intake.find_rma(uow, rma_number).rma_number
 
     def attach_rma(self, item_id: uuid.UUID, rma_number: str) -> ItemView:
@@ -122,7 +122,7 @@ class Desk:
 
     # Totes
     def tote_of_item(self, item_id: uuid.UUID) -> ToteView | None:
-        with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work(read_only=True) as uow:
             return totes.tote_of_item(uow, self.ctx, item_id)
 
     def confirm_tote(self, operator: OperatorView, item_id: uuid.UUID, code: str) -> ToteView:
@@ -130,7 +130,7 @@ class Desk:
             return totes.confirm_tote(uow, self.ctx, operator, item_id, code)
 
     def open_totes(self) -> list[ToteView]:
-        with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work(read_only=True) as uow:
             return totes.list_open_totes(uow, self.ctx)
 
     def close_tote(self, operator: OperatorView, code: str) -> tuple[ToteView, ToteView]:
@@ -139,7 +139,7 @@ class Desk:
 
     # The print queue, as people use it (F9, `print-queue`); the print loop itself is PrintQueue's
     def print_jobs(self) -> list[PrintJobView]:
-        with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work(read_only=True) as uow:
             return print_queue.list_jobs(uow, self.ctx.station_id)
 
     def send_job_to(self, operator: OperatorView, job_id: uuid.UUID, printer: str) -> PrintJobView:

@@ -75,12 +75,12 @@ class PrintQueue:
             return queue.recover_interrupted(uow, self.ctx.station_id)
 
     def status(self) -> QueueStatus:
-        with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work(read_only=True) as uow:
             return queue.queue_status(uow, self.ctx.station_id)
 
     def preview_png(self, item_id: uuid.UUID) -> bytes | None:
         """The item's relabel as PNG, exactly as queued (for the screen)."""
-        with self.db.unit_of_work() as uow:
+        with self.db.unit_of_work(read_only=True) as uow:
             payload = queue.latest_label_payload(uow, item_id)
         if payload is None:
             return None
