@@ -41,7 +41,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.db.models import OutboxEntry
 from app.db.uow import Database
-from app.errors import ChangeRefused, ReturnsDeskError
+from app.errors import ChangeRefused
 from app.sync.batch import (
     APPLIED,
     AUDIT,
@@ -103,11 +103,7 @@ def push_once(
             if not changes:
                 break
             upcoming = local_io.submit(next_batch, local, batch_size, changes[-1].outbox_id)
-            try:
-                result = send_isolating(local, central, station_id, changes)
-            except ReturnsDeskError as exc:
-                retry_locked(record_attempt, local, changes, str(exc))
-                raise
+            result = send_isolating(local, central, station_id, changes)
             if marked is not None:
                 marked.result()  # a failed mark stops the push (the batch is replayed harmlessly later)
             marked = local_io.submit(mark_sent, local, changes, result.conflicts)
@@ -360,8 +356,9 @@ def take_central_version(conn: Connection, conflict: Conflict, now: datetime) ->
         attempts=0))
 
 
-def record_attempt(local: Database, changes: Sequence[Change], message: str) -> None:
-    """Count a failed attempt on the batch's rows, with its error (the range: one statement for any size)."""
-    with local.engine.begin() as conn:
-        conn.execute(update(OUTBOX).where(OUTBOX.c.id.between(changes[0].outbox_id, changes[-1].outbox_id), *UNSENT)
-                     .values(attempts=OUTBOX.c.attempts + 1, last_error=message[:2000]))
+def record_attempt(conn: Connection, message: str, batch_size: int = BATCH_SIZE) -> None:
+    """Count a failed round on the changes it was to send next (the first waiting batch: the batches before it
+    are marked sent by then), with its error; written with the round's outcome, in its local transaction."""
+    batch = select(OUTBOX.c.id).where(*UNSENT).order_by(OUTBOX.c.id).limit(batch_size)
+    conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(batch))
+                 .values(attempts=OUTBOX.c.attempts + 1, last_error=message[:2000]))

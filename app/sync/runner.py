@@ -21,7 +21,7 @@ from app.errors import CentralNotAnswering, CentralSchemaMismatch, CentralUnavai
 from app.sync import state
 from app.sync.backfill import backfill_if_never_done
 from app.sync.pull import PullResult, pull_once
-from app.sync.push import PushResult, SetAside, push_once, set_aside_summary, waiting_in
+from app.sync.push import PushResult, SetAside, push_once, record_attempt, set_aside_summary, waiting_in
 from app.sync.site_files import site_dir, write_pulled_files
 
 log = logging.getLogger("returns_desk.sync")
@@ -138,6 +138,8 @@ def _write_outcome(local: Database, error: BaseException | None, text: str | Non
         state.write(conn, "last_error_kind", "" if error is None else error_kind(error))
         if error is None or not state.read(conn, "failing_since"):
             state.write(conn, "failing_since", "" if error is None else now)
+        if error is not None:  # every failed round counts on the changes that wait for it
+            record_attempt(conn, text or str(error))
 
 
 class SyncLoop:

@@ -42,18 +42,19 @@ def outbox_attempts(db: Database) -> tuple[int, str | None]:
 
 
 @contextmanager
-def read_only_user(central: Database) -> Iterator[str]:
-    """A real user of the central database that may read but not write (SELECT rights only)."""
+def read_only_user(central: Database, only: str | None = None) -> Iterator[str]:
+    """A real user of the central database that may read but not write (SELECT rights only; on `only`, one
+    table, if given)."""
     url = make_url(central.url)
     name, password = f"ro_{uuid.uuid4().hex[:8]}", "read-only-pw"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if url.get_backend_name() == "postgresql":
             conn.execute(text(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'"))
-            conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {name}"))
+            conn.execute(text(f"GRANT SELECT ON {only or 'ALL TABLES IN SCHEMA public'} TO {name}"))
         else:
             conn.execute(text(f"CREATE USER '{name}'@'%' IDENTIFIED BY '{password}'"))
-            conn.execute(text(f"GRANT SELECT ON {url.database}.* TO '{name}'@'%'"))
+            conn.execute(text(f"GRANT SELECT ON {url.database}.{only or '*'} TO '{name}'@'%'"))
     try:
         yield url.set(username=name, password=password).render_as_string(hide_password=False)
     finally:
@@ -87,6 +88,23 @@ def test_a_user_without_write_rights_is_refused_and_every_attempt_is_recorded(ce
         assert second.waiting == conn.execute(select(func.count()).select_from(OutboxEntry)).scalar_one() >= 6
     with central.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ReturnItem)).scalar_one() == 0
+
+
+def test_a_user_who_may_not_read_the_catalog_is_refused_at_the_pull_and_the_attempt_is_recorded(
+        central, tmp_path, configuration, clock, caplog):
+    load_demo_master_data(central)
+    desk = new_station(tmp_path, central, "D01", configuration, clock)
+    bulk_final_items(desk, desk.sign_in("B1001", "1111"), 3, clock)
+    with read_only_user(central, only="operator") as url:  # MariaDB 1142 / PostgreSQL 42501 on the product table
+        reader = Database(url)
+        try:
+            status = rounds(desk, reader)
+        finally:
+            reader.dispose()
+    assert status.error_kind is SyncErrorKind.REFUSED and "rights" in (status.last_error or "")
+    attempts, last_error = outbox_attempts(desk.db)
+    assert attempts == 1 and last_error == status.last_error
+    assert [r.levelname for r in caplog.records if r.name == "returns_desk.sync"] == ["WARNING"]
 
 
 def outbox_count(db: Database) -> int:
@@ -127,8 +145,8 @@ def test_a_silent_link_ends_the_round_within_the_bound_says_so_and_sync_resumes(
         assert on_connect.failing_since == mid_push.failing_since is not None  # since the first failed round
         line = problem_line(on_connect)
         assert line.startswith("Sync: central database not answering for ") and f"{waiting:,} waiting" in line
-        # The failed push is counted on the waiting rows (the second round failed connecting, before any push).
-        assert outbox_attempts(desk.db)[0] == 1 and "not answering" in (outbox_attempts(desk.db)[1] or "")
+        # Each failed round is counted on the waiting rows, also the one that failed connecting.
+        assert outbox_attempts(desk.db)[0] == 2 and "not answering" in (outbox_attempts(desk.db)[1] or "")
 
         proxy.set_silent(False)  # the link answers again
         back = rounds(desk, flaky)
