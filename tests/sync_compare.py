@@ -37,6 +37,10 @@ def synced_rows(db: Database, table: Table) -> list[dict[str, Any]]:
     with db.engine.connect() as conn:
         codes = dict(conn.execute(select(Container.id, Container.code)).all())
         rows = [_normalised(table, dict(r._mapping), codes) for r in conn.execute(_query(table))]
+    return _in_order(table, rows)
+
+
+def _in_order(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # Named keys first (for the messages), then every value: rows equal in the named keys still sort alike.
     return sorted(rows, key=lambda r: (tuple(str(r[k]) for k in ORDER_BY[table.name]),
                                        tuple(str(r[k]) for k in sorted(r))))
@@ -58,9 +62,16 @@ def _normalised(table: Table, row: dict[str, Any], codes: dict[int, str]) -> dic
 
 def differences(station: Database, central: Database) -> list[str]:
     """What differs, in words (empty when central == station for every synced table)."""
+    return stations_differences([station], central)
+
+
+def stations_differences(stations: list[Database], central: Database) -> list[str]:
+    """What differs between the central database and all these stations' rows together (several stations
+    sharing one central database, as in the soak)."""
     found = []
     for table in SYNCED_TABLES:
-        here, there = synced_rows(station, table), synced_rows(central, table)
+        here = _in_order(table, [row for station in stations for row in synced_rows(station, table)])
+        there = synced_rows(central, table)
         if len(here) != len(there):
             found.append(f"{table.name}: {len(here)} rows on the station, {len(there)} centrally")
             continue
