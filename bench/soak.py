@@ -434,8 +434,9 @@ def classify_doubles(root: Path, doubled: set[str]) -> tuple[Counter[str], list[
         kind = "killed mid-send" if key in killed_mid_send else "recover at a start" if recovered else "unexplained"
         why[kind] += 1
         unexplained += [key] if kind == "unexplained" else []
-    return why, [f"{t:.3f} {what} {k} [{inc}]" for t, what, k, inc in lines
-                 if k in unexplained or (what == "recover" and k != "0")][:60]
+    story = [f"{t:.3f} {what} {k} [{inc}]" for t, what, k, inc in lines
+             if k in unexplained or (what == "recover" and k != "0")]
+    return why, story[:60] if unexplained else []
 
 
 def outbox_figures(stations: list[Station]) -> dict[str, int]:
