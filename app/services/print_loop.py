@@ -72,7 +72,7 @@ class PrintQueue:
 
     def recover(self) -> int:
         with self.db.unit_of_work() as uow:
-            return queue.recover_interrupted(uow, self.ctx.station_id)
+            return queue.recover_interrupted(uow, self.ctx.station_id, self.ctx.clock.now())
 
     def status(self) -> QueueStatus:
         with self.db.unit_of_work(read_only=True) as uow:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import CursorResult, and_, func, or_, select, update
 
@@ -24,6 +25,9 @@ from app.services.print_documents import label_doc, slip_doc
 from app.services.views import OperatorView
 
 BACKOFF_BASE = timedelta(seconds=5)
+# A claimed job is the claiming loop's for this long (kept in next_attempt_at while it is 'printing'); a loop
+# killed mid-batch leaves claims that any loop takes again once they expire, without waiting for a restart.
+CLAIM_LEASE = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(minutes=5)
 
 
@@ -105,12 +109,14 @@ def enqueue_item_jobs(uow: UnitOfWork, ctx: StationContext, operator: OperatorVi
             item_id=row.id)
 
 
-def recover_interrupted(uow: UnitOfWork, station_id: str) -> int:
-    """At start-up: a job left 'printing' by a crash goes back to waiting (it may print once more)."""
+def recover_interrupted(uow: UnitOfWork, station_id: str, now: datetime) -> int:
+    """At the window's start-up: a job left 'printing' by a crash goes back to waiting, due now (it may print
+    once more). The window holds the station's lock, so no other print loop of this computer holds a claim."""
     jobs = uow.session.scalars(
         select(PrintJob).where(PrintJob.station_id == station_id, PrintJob.status == JobStatus.PRINTING)).all()
     for job in jobs:
         job.status = JobStatus.WAITING
+        job.next_attempt_at = now
         job.last_error = "Interrupted while printing (the app stopped); sent again."
     return len(jobs)
 
@@ -124,13 +130,12 @@ def claim_due(uow: UnitOfWork, station_id: str, now: datetime, limit: int = 20) 
     taken: list[uuid.UUID] = []
     for _ in range(limit):  # bounded: each round either takes a job or finds the round's jobs taken by others
         candidates = uow.session.scalars(
-            select(PrintJob.id).where(PrintJob.station_id == station_id, PrintJob.status.in_(JOB_WAITING),
-                                      PrintJob.next_attempt_at <= now)
+            select(PrintJob.id).where(PrintJob.station_id == station_id, _claimable(now))
             .order_by(PrintJob.next_attempt_at, PrintJob.created_at).limit(limit - len(taken))
         ).all()
         if not candidates:
             break
-        taken += [job_id for job_id in candidates if _take(uow, job_id)]
+        taken += [job_id for job_id in candidates if _take(uow, job_id, now)]
         if len(taken) >= limit:
             break
     jobs = uow.session.scalars(select(PrintJob).where(PrintJob.id.in_(taken))
@@ -139,11 +144,19 @@ def claim_due(uow: UnitOfWork, station_id: str, now: datetime, limit: int = 20) 
             for job in jobs]
 
 
-def _take(uow: UnitOfWork, job_id: uuid.UUID) -> bool:
-    """Through the session, so the outbox records the claim like any other change of the job."""
+def _claimable(now: datetime) -> Any:
+    """Due jobs, and jobs whose claim expired (the loop that took them died before it sent them)."""
+    expired = and_(PrintJob.status == JobStatus.PRINTING, PrintJob.next_attempt_at <= now)
+    return or_(and_(PrintJob.status.in_(JOB_WAITING), PrintJob.next_attempt_at <= now), expired)
+
+
+def _take(uow: UnitOfWork, job_id: uuid.UUID, now: datetime) -> bool:
+    """Through the session, so the outbox records the claim like any other change of the job. The claim is
+    conditional on the job still being claimable, so of several loops exactly one takes it."""
     result = uow.session.execute(
-        update(PrintJob).where(PrintJob.id == job_id, PrintJob.status.in_(JOB_WAITING))
-        .values(status=JobStatus.PRINTING).execution_options(synchronize_session=False))
+        update(PrintJob).where(PrintJob.id == job_id, _claimable(now))
+        .values(status=JobStatus.PRINTING, next_attempt_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False))
     return isinstance(result, CursorResult) and result.rowcount == 1
 
 

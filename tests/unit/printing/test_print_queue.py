@@ -128,6 +128,21 @@ def test_interrupted_job_is_sent_again_after_a_restart(desk, worker, queue):
     assert queue.process_due() == 3
 
 
+def test_a_live_claim_is_left_alone_and_an_expired_one_is_taken_again(desk, worker, queue):
+    """A print loop killed mid-batch (e.g. `print-queue --run`): its claims are another loop's after the lease,
+    never before, and without waiting for the window to restart."""
+    finish_item(desk, worker)
+    now = desk.ctx.clock.now()
+    with desk.db.unit_of_work() as uow:
+        first = print_queue.claim_due(uow, "D01", now)  # then that loop died without sending them
+    assert len(first) == 3
+    with desk.db.unit_of_work() as uow:
+        assert print_queue.claim_due(uow, "D01", now + print_queue.CLAIM_LEASE / 2) == []  # still its own
+    with desk.db.unit_of_work() as uow:
+        again = print_queue.claim_due(uow, "D01", now + print_queue.CLAIM_LEASE + timedelta(seconds=1))
+    assert sorted(j.id for j in again) == sorted(j.id for j in first)
+
+
 def test_preview_png_is_the_queued_label(desk, worker, queue):
     item = finish_item(desk, worker)
     png = queue.preview_png(item.id)
