@@ -80,7 +80,3 @@ QProgressBar::chunk {{ background: {ACCENT}; border-radius: {px(7)}; }}
 
 
 STYLESHEET = stylesheet()
-
-
-def money(cents: int) -> str:
-    return f"${cents / 100:,.2f}"

@@ -14,6 +14,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.domain.conditions import format_money
 from app.printing.documents import ManifestDoc
 from app.printing.fonts import BASELINE, BOLD, EM, REGULAR, STROKE, pdf_font, run_width, runs
 from app.printing.layout import Bars, Page, Rule, Text
@@ -88,9 +89,9 @@ def render_manifest_pdf(doc: ManifestDoc) -> bytes:
     rows: list[list[object]] = [["#", "LPN", "Product", "Grade", "Est. value", "Scanned in"]]
     for number, line in enumerate(doc.lines, start=1):
         rows.append([str(number), line.lpn, Paragraph(_markup(line.product), cell), line.grade,
-                     _money(line.value_cents), "yes" if line.confirmed else "NO"])
+                     format_money(line.value_cents), "yes" if line.confirmed else "NO"])
     count = f"{len(doc.lines)} item" + ("" if len(doc.lines) == 1 else "s")
-    rows.append(["", count, "", "", _money(doc.value_cents), ""])
+    rows.append(["", count, "", "", format_money(doc.value_cents), ""])
     table = Table(rows, colWidths=[0.35 * inch, 1.45 * inch, 2.9 * inch, 0.6 * inch, 1.0 * inch, 1.0 * inch],
                   repeatRows=1)
     regular, bold = pdf_font(REGULAR[0].file), pdf_font(BOLD[0].file)
@@ -107,9 +108,6 @@ def render_manifest_pdf(doc: ManifestDoc) -> bytes:
     pdf.build(story, canvasmaker=_canvas)
     return buffer.getvalue()
 
-
-def _money(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
 
 
 def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:

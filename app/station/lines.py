@@ -101,7 +101,7 @@ def _at_ready(state: StationState, scan: Scan, text: str, _: Patterns) -> Outcom
 
 
 # With an item on screen ---------------------------------------------------------------------------------
-def _with_item(state: StationState, scan: Scan, text: str, _: Patterns) -> Outcome:
+def _with_item(state: StationState, scan: Scan, text: str, patterns: Patterns) -> Outcome:
     """Question, result and resume screens: an RMA links, a tote confirms the last item, a number answers."""
     question = state.question
     if question is not None and question.kind == "number" and _looks_numeric(text):
@@ -115,7 +115,7 @@ def _with_item(state: StationState, scan: Scan, text: str, _: Patterns) -> Outco
         return _bad(state, scan.message)
     if scan.kind is ScanKind.BADGE:
         return _bad(state, "That is a badge. Finish the item first, then press F12 to sign out.")
-    return _finish_first(state, scan, text, _)
+    return _finish_first(state, scan, text, patterns)
 
 
 def _finish_first(state: StationState, scan: Scan, text: str, _: Patterns) -> Outcome:
