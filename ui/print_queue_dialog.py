@@ -31,8 +31,11 @@ from ui.print_worker import PrintWorker
 from ui.theme import BAD, GOOD
 from ui.widgets import Banner
 
-STATUS_WORDS = {JobStatus.QUEUED: "to print", JobStatus.PRINTING: "printing", JobStatus.WAITING: "WAITING",
-                JobStatus.DONE: "printed", JobStatus.CANCELLED: "cancelled"}
+STATUS_WORDS = {JobStatus.QUEUED: "to print", JobStatus.PRINTING: "printing", JobStatus.SENDING: "printing",
+                JobStatus.WAITING: "WAITING", JobStatus.UNSURE: "CHECK PRINTER", JobStatus.DONE: "printed",
+                JobStatus.CANCELLED: "cancelled"}
+# Jobs whose problem (not their reprint reason) the table shows.
+SHOWS_PROBLEM = (*JOB_WAITING, JobStatus.UNSURE)
 
 
 PROBLEM_COLUMN = 4
@@ -66,7 +69,8 @@ class PrintQueueDialog(QDialog):
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         for text, slot in (("&Send to another printer…", self._ask_printer), ("&Reprint…", self._ask_reason),
-                           ("Retry &now", self.retry_selected), ("&Cancel job", self.cancel_selected),
+                           ("Retry &now", self.retry_selected), ("It p&rinted", self.confirm_selected_printed),
+                           ("Print &again", self.print_selected_again), ("&Cancel job", self.cancel_selected),
                            ("Close", self.accept)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -97,7 +101,7 @@ class PrintQueueDialog(QDialog):
         self.jobs = jobs
         self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
-            waiting = job.status in JOB_WAITING and bool(job.last_error)
+            waiting = job.status in SHOWS_PROBLEM and bool(job.last_error)
             problem = (job.last_error or "") if waiting else (job.reason or "")
             values = [job.title, job.printer, STATUS_WORDS.get(job.status, job.status), str(job.attempts), problem,
                       job.created_at.astimezone().strftime("%H:%M:%S")]
@@ -137,6 +141,19 @@ class PrintQueueDialog(QDialog):
         job = self.selected()
         if job is not None:
             self._write(lambda: self.desk.retry_job_now(job.id), "Retrying now.")
+
+    def confirm_selected_printed(self) -> None:
+        self._settle_unsure(printed=True)
+
+    def print_selected_again(self) -> None:
+        self._settle_unsure(printed=False)
+
+    def _settle_unsure(self, printed: bool) -> None:
+        """For a job the app stopped while sending: the person looked at the printer."""
+        job = self.selected()
+        if job is not None:
+            done = f"{job.title} marked printed." if printed else f"Printing {job.title} again."
+            self._write(lambda: self.desk.settle_unsure_job(self.operator, job.id, printed), done)
 
     def cancel_selected(self) -> None:
         job = self.selected()

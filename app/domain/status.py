@@ -18,11 +18,15 @@ class ItemStatus(StrEnum):
 
 
 class JobStatus(StrEnum):
-    """A print job: queued, being sent, waiting for a retry after a failure, printed, or cancelled."""
+    """A print job: queued, claimed by a print loop (printing), on its way to the printer (sending), waiting for a
+    retry after a failure, unsure (the app stopped while sending: a person checks the printer), printed, or
+    cancelled."""
 
     QUEUED = "queued"
     PRINTING = "printing"
+    SENDING = "sending"
     WAITING = "waiting"
+    UNSURE = "unsure"
     DONE = "done"
     CANCELLED = "cancelled"
 
@@ -38,6 +42,7 @@ class ContainerStatus(StrEnum):
 PUSHED_ITEM_STATUSES = frozenset({ItemStatus.FINAL, ItemStatus.VOIDED})
 # Jobs not sent yet that the print loop may claim; a job being sent is PRINTING.
 JOB_WAITING = (JobStatus.QUEUED, JobStatus.WAITING)
-# Jobs not printed yet (the queue's "in progress"), and the ones that are history.
-JOB_PENDING = (*JOB_WAITING, JobStatus.PRINTING)
+# Jobs not printed yet (the queue's "in progress"), and the ones that are history. An unsure job is pending
+# until a person says whether it printed.
+JOB_PENDING = (*JOB_WAITING, JobStatus.PRINTING, JobStatus.SENDING, JobStatus.UNSURE)
 JOB_FINISHED = (JobStatus.DONE, JobStatus.CANCELLED)

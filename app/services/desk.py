@@ -155,6 +155,11 @@ class Desk:
         with self.db.unit_of_work() as uow:
             print_queue.cancel(uow, self.ctx, operator, job_id)
 
+    def settle_unsure_job(self, operator: OperatorView, job_id: uuid.UUID, printed: bool) -> PrintJobView:
+        """The person at the printer says whether a job the app stopped while sending did print."""
+        with self.db.unit_of_work() as uow:
+            return print_queue.settle_unsure(uow, self.ctx, operator, job_id, printed)
+
     def retry_job_now(self, job_id: uuid.UUID) -> None:
         with self.db.unit_of_work() as uow:
             print_queue.retry_now(uow, self.ctx, job_id)

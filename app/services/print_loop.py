@@ -20,6 +20,7 @@ from app.services.context import StationContext
 from app.services.print_queue import BACKOFF_BASE, ClaimedJob, QueueStatus
 
 Sender = Callable[[str, bytes, str], None]  # (printer name, payload, job name)
+Outcome = tuple[uuid.UUID, str | None]  # a job and its problem (None: printed)
 
 
 class PrintQueue:
@@ -39,36 +40,63 @@ class PrintQueue:
         return render_job(job.kind, job.payload, setup.printer(job.printer).format, setup.label, setup.slip)
 
     def process_batch(self, sender: Sender | None = None, batch: int = 20) -> int:
-        """Claim a batch of due jobs; render, send and record each. Returns how many were processed."""
+        """Claim a batch of due jobs; render, send and record each. Returns how many were processed.
+
+        Each job is marked 'sending' in a commit of its own just before its bytes go out, so a job the app dies
+        while sending is never sent again by itself (it becomes 'unsure'). That commit also records the previous
+        job's outcome, so the queue still costs about one commit per job."""
         with self.db.unit_of_work() as uow:
             jobs = queue.claim_due(uow, self.ctx.station_id, self.ctx.clock.now(), batch)
         down: dict[str, str] = {}  # printers that failed in this batch: their other jobs wait without a try
+        outcomes: list[Outcome] = []
         for job in jobs:
-            if job.printer in down:
-                self._failed(job.id, down[job.printer])
+            document, error = self._render(job)
+            if job.printer in down or document is None:
+                outcomes.append((job.id, down.get(job.printer, error)))
                 continue
-            try:
-                (sender or self.send)(job.printer, self.render(job), job.name)
-            except PrintError as exc:
-                self._failed(job.id, str(exc))
-                if isinstance(exc, PrinterUnavailable):
-                    down[job.printer] = str(exc)
-            except Exception as exc:  # a bug in rendering must not stop the queue; the job waits with the reason
-                self._failed(job.id, f"Could not print ({type(exc).__name__}: {exc}). Tell IT.")
-            else:
-                with self.db.unit_of_work() as uow:
-                    queue.mark_printed(uow, job.id, self.ctx.clock.now())
+            started = self._record(outcomes, job)
+            outcomes = []
+            if started:
+                outcomes.append((job.id, self._send(job, document, sender, down)))
+        self._record(outcomes, None)
         return len(jobs)
+
+    def _render(self, job: ClaimedJob) -> tuple[bytes | None, str | None]:
+        try:
+            return self.render(job), None
+        except Exception as exc:  # a bug in rendering must not stop the queue; the job waits with the reason
+            return None, f"Could not print ({type(exc).__name__}: {exc}). Tell IT."
+
+    def _send(self, job: ClaimedJob, document: bytes, sender: Sender | None, down: dict[str, str]) -> str | None:
+        """None when the printer took all of it, else the problem in words."""
+        try:
+            (sender or self.send)(job.printer, document, job.name)
+        except PrintError as exc:
+            if isinstance(exc, PrinterUnavailable):
+                down[job.printer] = str(exc)
+            return str(exc)
+        except Exception as exc:  # the same: a bug must not stop the queue
+            return f"Could not print ({type(exc).__name__}: {exc}). Tell IT."
+        return None
+
+    def _record(self, outcomes: list[Outcome], starting: ClaimedJob | None) -> bool:
+        """One commit: the outcomes so far, and `starting` marked 'sending'. False when its claim was lost."""
+        if not outcomes and starting is None:
+            return False
+        with self.db.unit_of_work() as uow:
+            now = self.ctx.clock.now()
+            for job_id, error in outcomes:
+                if error is None:
+                    queue.mark_printed(uow, job_id, now)
+                else:
+                    queue.mark_failed(uow, job_id, error, now, self.backoff_base)
+            return starting is not None and queue.begin_send(uow, starting, now)
 
     def process_due(self, limit: int = 1000, sender: Sender | None = None) -> int:
         done = 0
         while done < limit and (count := self.process_batch(sender, min(20, limit - done))):
             done += count
         return done
-
-    def _failed(self, job_id: uuid.UUID, error: str) -> None:
-        with self.db.unit_of_work() as uow:
-            queue.mark_failed(uow, job_id, error, self.ctx.clock.now(), self.backoff_base)
 
     def recover(self) -> int:
         with self.db.unit_of_work() as uow:

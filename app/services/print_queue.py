@@ -62,11 +62,14 @@ class QueueStatus:
     failing: int  # of those, how many have failed at least once
     last_error: str | None
     next_attempt_at: datetime | None
+    unsure: int = 0  # of those, how many a person must check at the printer
 
     @property
     def text(self) -> str:
         if self.waiting == 0:
             return "Printing: all printed"
+        if self.unsure:
+            return f"Printing: {self.unsure} to check at the printer (F9: did it print?)"
         if self.failing == 0:
             return f"Printing: {self.waiting} in progress"
         return f"Printing: {self.waiting} waiting — {self.last_error or 'printer problem'}"
@@ -79,6 +82,7 @@ class ClaimedJob:
     printer: str
     payload: bytes
     name: str  # file-name friendly: label-LP-D01-0000042-1a2b3c4d
+    lease_until: datetime  # the claim's token: the job is this loop's while its next_attempt_at is this
 
 
 def enqueue(uow: UnitOfWork, ctx: StationContext, kind: str, doc: LabelDoc | SlipDoc | ManifestDoc, printer: str,
@@ -109,16 +113,35 @@ def enqueue_item_jobs(uow: UnitOfWork, ctx: StationContext, operator: OperatorVi
             item_id=row.id)
 
 
+UNSURE_WORDS = ("The app stopped while sending this to the printer, so it may or may not have printed. Look at "
+                "the printer: choose 'It printed' or 'Print again'.")
+
+
 def recover_interrupted(uow: UnitOfWork, station_id: str, now: datetime) -> int:
-    """At the window's start-up: a job left 'printing' by a crash goes back to waiting, due now (it may print
-    once more). The window holds the station's lock, so no other print loop of this computer holds a claim."""
-    jobs = uow.session.scalars(
-        select(PrintJob).where(PrintJob.station_id == station_id, PrintJob.status == JobStatus.PRINTING)).all()
+    """At the window's start-up. The window holds the station's exclusive lock, so no other print loop of this
+    station is running and every claim left is a dead loop's, whatever its lease says:
+    - a job claimed but never started ('printing') was not sent: it goes back to waiting, due now;
+    - a job being sent ('sending') may have reached the printer: it becomes 'unsure' for a person to check, never
+      sent again by itself (a label printed twice is as bad as one lost: two items with one LPN)."""
+    jobs = uow.session.scalars(select(PrintJob).where(
+        PrintJob.station_id == station_id, PrintJob.status.in_([JobStatus.PRINTING, JobStatus.SENDING]))).all()
     for job in jobs:
+        if job.status == JobStatus.SENDING:
+            job.status, job.last_error = JobStatus.UNSURE, UNSURE_WORDS
+            continue
         job.status = JobStatus.WAITING
         job.next_attempt_at = now
-        job.last_error = "Interrupted while printing (the app stopped); sent again."
+        job.last_error = "Interrupted before it was sent (the app stopped); it prints now."
     return len(jobs)
+
+
+def mark_abandoned_sends(uow: UnitOfWork, station_id: str, now: datetime) -> int:
+    """A job whose send outlived its lease belongs to a loop that died mid-send: it becomes 'unsure'."""
+    result = uow.session.execute(
+        update(PrintJob).where(PrintJob.station_id == station_id, PrintJob.status == JobStatus.SENDING,
+                               PrintJob.next_attempt_at <= now)
+        .values(status=JobStatus.UNSURE, last_error=UNSURE_WORDS).execution_options(synchronize_session=False))
+    return result.rowcount if isinstance(result, CursorResult) else 0
 
 
 def claim_due(uow: UnitOfWork, station_id: str, now: datetime, limit: int = 20) -> list[ClaimedJob]:
@@ -127,6 +150,7 @@ def claim_due(uow: UnitOfWork, station_id: str, now: datetime, limit: int = 20) 
     window and `print-queue --run`), a job another loop took first is skipped, so each job is sent by one loop.
     Claiming a batch in one transaction saves a commit per job; a job claimed but not sent when the app dies
     is only re-sent, never lost (recover_interrupted)."""
+    mark_abandoned_sends(uow, station_id, now)
     taken: list[uuid.UUID] = []
     for _ in range(limit):  # bounded: each round either takes a job or finds the round's jobs taken by others
         candidates = uow.session.scalars(
@@ -140,8 +164,8 @@ def claim_due(uow: UnitOfWork, station_id: str, now: datetime, limit: int = 20) 
             break
     jobs = uow.session.scalars(select(PrintJob).where(PrintJob.id.in_(taken))
                                .order_by(PrintJob.next_attempt_at, PrintJob.created_at)).all()
-    return [ClaimedJob(job.id, job.kind, job.printer, job.payload, f"{job.kind}-{_subject(uow, job)}-{job.id.hex[:8]}")
-            for job in jobs]
+    return [ClaimedJob(job.id, job.kind, job.printer, job.payload, f"{job.kind}-{_subject(uow, job)}-{job.id.hex[:8]}",
+                       now + CLAIM_LEASE) for job in jobs]
 
 
 def _claimable(now: datetime) -> Any:
@@ -163,6 +187,18 @@ def _take(uow: UnitOfWork, job_id: uuid.UUID, now: datetime) -> bool:
 def claim_next(uow: UnitOfWork, station_id: str, now: datetime) -> ClaimedJob | None:
     claimed = claim_due(uow, station_id, now, limit=1)
     return claimed[0] if claimed else None
+
+
+def begin_send(uow: UnitOfWork, job: ClaimedJob, now: datetime) -> bool:
+    """Just before the bytes go out, and committed first: a job 'sending' when the app dies is never sent again
+    by itself (it becomes 'unsure'). Only if this loop's claim still holds (its lease token): a loop so slow that
+    its claim expired and another loop took the job must not send it too."""
+    result = uow.session.execute(
+        update(PrintJob).where(PrintJob.id == job.id, PrintJob.status == JobStatus.PRINTING,
+                               PrintJob.next_attempt_at == job.lease_until)
+        .values(status=JobStatus.SENDING, next_attempt_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False))
+    return isinstance(result, CursorResult) and result.rowcount == 1
 
 
 def mark_printed(uow: UnitOfWork, job_id: uuid.UUID, now: datetime) -> None:
@@ -195,6 +231,23 @@ def send_to_printer(uow: UnitOfWork, ctx: StationContext, operator: OperatorView
     return _view(uow, job)
 
 
+def settle_unsure(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, job_id: uuid.UUID,
+                  printed: bool) -> PrintJobView:
+    """A person looked at the printer: it printed (done), or it did not (due again now). Audited."""
+    job = _job(uow, job_id)
+    if job.status != JobStatus.UNSURE:
+        raise InvalidState(f"That job is {job.status}; only a job the app is unsure about needs this answer.")
+    now = ctx.clock.now()
+    if printed:
+        job.status, job.printed_at, job.last_error = JobStatus.DONE, now, None
+    else:
+        job.status, job.next_attempt_at = JobStatus.WAITING, now
+        job.last_error = "Not printed (checked at the printer)."
+    record_event(uow, ctx, operator.id, "print_checked", job.item_id,
+                 detail=f"{job.kind}: {'printed' if printed else 'not printed, sent again'}")
+    return _view(uow, job)
+
+
 def retry_now(uow: UnitOfWork, ctx: StationContext, job_id: uuid.UUID) -> None:
     job = _job(uow, job_id)
     if job.status in JOB_WAITING:
@@ -218,7 +271,7 @@ def reprint(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, job_id
 
 def cancel(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, job_id: uuid.UUID) -> None:
     job = _job(uow, job_id)
-    if job.status not in JOB_WAITING:
+    if job.status not in (*JOB_WAITING, JobStatus.UNSURE):
         raise InvalidState(f"That job is {job.status}; it cannot be cancelled.")
     job.status = JobStatus.CANCELLED
     record_event(uow, ctx, operator.id, "print_cancelled", job.item_id, detail=job.kind)
@@ -281,7 +334,9 @@ def queue_status(uow: UnitOfWork, station_id: str) -> QueueStatus:
         select(PrintJob.last_error).where(PrintJob.station_id == station_id, PrintJob.status == JobStatus.WAITING,
                                           PrintJob.last_error.is_not(None))
         .order_by(PrintJob.next_attempt_at.desc()).limit(1)).first()
-    return QueueStatus(int(waiting), int(failing), last_error, next_at)
+    unsure = uow.session.scalar(select(func.count(PrintJob.id)).where(
+        PrintJob.station_id == station_id, PrintJob.status == JobStatus.UNSURE))
+    return QueueStatus(int(waiting), int(failing), last_error, next_at, int(unsure or 0))
 
 
 def _job(uow: UnitOfWork, job_id: uuid.UUID) -> PrintJob:

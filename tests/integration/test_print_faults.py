@@ -5,6 +5,8 @@ once the printer has all of it, and every job reaches the printer whole exactly 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -141,3 +143,29 @@ def test_concurrent_print_loops_print_every_job_exactly_once(desk, worker, queue
                                       .order_by(OutboxEntry.id)).all()
         last = {e.entity_key: e.payload["status"] for e in entries}
     assert last == {str(j.id): "done" for j in rows}  # the central database will see each job printed
+
+
+def test_a_loop_killed_while_the_printer_has_the_label_never_prints_it_twice(desk, worker, queue, zebra, clock,
+                                                                            supervisor):
+    """kill -9 of a real print loop after the printer took the label but before the loop heard back: at the
+    next start that job is 'unsure' (a person checks the printer), the jobs it had only claimed print once."""
+    finish_item(desk, worker)
+    zebra.mode = "keep_open"  # takes the job, then holds the connection: the loop is still waiting when killed
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    loop = context.Process(target=run_print_loop, args=(desk.db.url, f"tcp://127.0.0.1:{zebra.port}?status=no&"
+                                                        "timeout=10", clock.at, start))
+    loop.start()
+    start.set()
+    assert len(zebra.wait_for(1, timeout_s=30)) == 1
+    os.kill(loop.pid or 0, signal.SIGKILL)
+    loop.join(10)
+    assert sorted(j.status for j in all_jobs(desk)) == ["printing", "printing", "sending"]
+    zebra.mode = "ok"
+    assert queue.recover() == 3  # the window's next start
+    unsure = [j for j in all_jobs(desk) if j.status == "unsure"]
+    assert len(unsure) == 1 and queue.process_due() == 2
+    desk.settle_unsure_job(supervisor, unsure[0].id, printed=True)  # the label is on the printer's tray
+    received = Counter(zebra.wait_for(3))
+    assert sorted(received.values()) == [1, 1, 1] and received == Counter(rendered(desk, j) for j in all_jobs(desk))
+    assert {j.status for j in all_jobs(desk)} == {"done"}

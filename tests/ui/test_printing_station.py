@@ -174,3 +174,30 @@ def test_tote_scanned_while_the_next_item_waits_for_its_serial_confirms_the_last
         assert uow.session.get(ReturnItem, item.id).tote_confirmed_at is not None
     station.scan("LP-D01-0000001")
     assert "Scan the serial number" in station.banner() and station.controller.item.serial is None
+
+
+def test_a_job_left_sending_by_a_crash_asks_the_person_to_check_the_printer(make_station, desk, worker, db, qtbot,
+                                                                             tmp_path):
+    from tests.print_helpers import finish_item
+
+    item = finish_item(desk, worker)
+    with db.unit_of_work() as uow:  # the last run died while the label was on its way to the printer
+        for job in uow.session.scalars(select(PrintJob).where(PrintJob.item_id == item.id)):
+            job.status = "sending" if job.kind == "label" else "done"
+    station = make_station()
+    status = station.window.printing.status_label
+    qtbot.waitUntil(lambda: "check at the printer" in status.text(), timeout=8000)
+    assert not list((tmp_path / "printed").glob("label-*"))  # not sent again by itself
+    station.sign_in()
+    station.key(Qt.Key.Key_F9)
+    dialog = station.window.printing.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: any(j.status == "unsure" for j in dialog.jobs), timeout=5000)
+    row = next(i for i, j in enumerate(dialog.jobs) if j.status == "unsure")
+    assert dialog.table.item(row, 2).text() == "CHECK PRINTER" and "Look at the printer" in dialog.table.item(
+        row, 4).text()
+    dialog.select_job(dialog.jobs[row].id)
+    dialog.print_selected_again()
+    qtbot.waitUntil(lambda: len(list((tmp_path / "printed").glob("label-*"))) == 1, timeout=8000)
+    wait_printed(station, qtbot)
+    dialog.close()

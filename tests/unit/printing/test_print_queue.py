@@ -157,3 +157,64 @@ def test_a_damaged_job_waits_with_a_message(desk, worker, queue):
             job.payload = b"{not json"
     queue.process_due()
     assert all(j.status == "waiting" and "damaged" in (j.last_error or "") for j in jobs(desk.db, items_only=False))
+
+
+class DiedMidSend(BaseException):
+    """The process ending while the bytes are on their way (not an error the loop could handle)."""
+
+
+def die_after_sending(printed: list[str]):
+    def sender(_printer: str, _payload: bytes, name: str) -> None:
+        printed.append(name)
+        raise DiedMidSend
+
+    return sender
+
+
+def test_a_job_the_app_died_sending_is_never_sent_again_by_itself(desk, worker, queue, supervisor):
+    finish_item(desk, worker)
+    printed: list[str] = []
+    with pytest.raises(DiedMidSend):
+        queue.process_batch(die_after_sending(printed))
+    assert queue.recover() == 3  # at the next start: one was being sent, two were claimed only
+    unsure = [j for j in jobs(desk.db, items_only=False) if j.status == "unsure"]
+    assert len(unsure) == 1 and unsure[0].id.hex[:8] in printed[0]
+    assert queue.process_due() == 2  # the others print; the unsure one waits for a person
+    assert queue.status().unsure == 1 and "check at the printer" in queue.status().text
+    desk.settle_unsure_job(supervisor, unsure[0].id, printed=False)
+    assert queue.process_due() == 1
+    assert {j.status for j in jobs(desk.db, items_only=False)} == {"done"}
+    with desk.db.unit_of_work() as uow:
+        events = uow.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "print_checked")).all()
+    assert events == [f"{unsure[0].kind}: not printed, sent again"]
+
+
+def test_a_send_abandoned_past_its_lease_becomes_unsure_for_any_loop(desk, worker, queue, clock):
+    """`print-queue --run` killed mid-send: no window restart needed; the next loop sees it after the lease."""
+    finish_item(desk, worker)
+    with pytest.raises(DiedMidSend):
+        queue.process_batch(die_after_sending([]))
+    clock.at += print_queue.CLAIM_LEASE + timedelta(seconds=1)
+    assert queue.process_due() == 2
+    statuses = sorted(j.status for j in jobs(desk.db, items_only=False))
+    assert statuses == ["done", "done", "unsure"]
+
+
+def test_a_claim_another_loop_took_over_is_not_sent(desk, worker, queue):
+    """A loop so slow its lease ran out: the job is the other loop's now, so the slow one must not send it."""
+    finish_item(desk, worker)
+    now = desk.ctx.clock.now()
+    with desk.db.unit_of_work() as uow:
+        slow = print_queue.claim_due(uow, "D01", now)
+    later = now + print_queue.CLAIM_LEASE + timedelta(seconds=1)
+    with desk.db.unit_of_work() as uow:
+        assert len(print_queue.claim_due(uow, "D01", later)) == 3
+    with desk.db.unit_of_work() as uow:
+        assert not any(print_queue.begin_send(uow, job, later) for job in slow)
+
+
+def test_only_an_unsure_job_takes_the_printer_check(desk, worker, queue, supervisor):
+    finish_item(desk, worker)
+    job = jobs(desk.db)[0]
+    with pytest.raises(InvalidState, match="only a job the app is unsure about"):
+        desk.settle_unsure_job(supervisor, job.id, printed=True)
