@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -139,6 +140,9 @@ class Operator(Base):
     # scrypt hash in a self-describing string; NULL until the operator sets a PIN at first sign-in.
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Wrong PINs in a row; the fifth locks the badge until locked_until (issue 10).
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -158,6 +162,9 @@ class ReturnItem(Base):
     __table_args__ = (
         Index("ix_return_item_station_status", "station_id", "status"),
         Index("ix_return_item_finalized_at", "finalized_at"),
+        Index("ix_return_item_exception", "exception_cause", "exception_resolved_at"),
+        Index("ix_return_item_station_finalized", "station_id", "finalized_at"),
+        Index("ix_return_item_operator_finalized", "operator_id", "finalized_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -200,12 +207,21 @@ class ReturnItem(Base):
     voided_at: Mapped[datetime | None] = mapped_column()
     void_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Held for a person (app/review/exceptions.py ExceptionCause), set at finalize; resolved by a supervisor.
+    exception_cause: Mapped[str | None] = mapped_column(String(30))
+    exception_resolved_at: Mapped[datetime | None] = mapped_column()
+    exception_resolved_by: Mapped[int | None] = mapped_column(Integer)
+    # The latest supervisor override: {"grade", "disposition", "reason", "note", "by", "approved_by", "at",
+    # "original": {"grade", "disposition"}}; the rules' own decision stays in grade_rules/disposition_rules.
+    override: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    recall_ref: Mapped[str | None] = mapped_column(String(60))  # the recall notice this unit matched
 
 
 class AuditEvent(Base):
     """Append-only: who did what to which item, when, with the state before and after."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -338,4 +354,6 @@ class Recall(Base):
     serial_from: Mapped[str | None] = mapped_column(String(64))
     serial_to: Mapped[str | None] = mapped_column(String(64))
     notice: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str] = mapped_column(String(40), default="", server_default="")  # e.g. CPSC 27-014
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
