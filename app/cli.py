@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from app import __version__
 from app.config import Settings, load_settings
 from app.errors import ReturnsDeskError
+from app.review.cli_parsers import REVIEW_COMMANDS, add_review_parsers
 
 if TYPE_CHECKING:
     from app.db.uow import Database
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="how many graded items of history to make over the last days (default 320; 0: none)")
 
     imp = sub.add_parser("import", help="import a CSV file (formats: docs/csv-formats.md)")
-    imp.add_argument("kind", choices=["catalog", "rmas", "operators"])
+    imp.add_argument("kind", choices=["catalog", "rmas", "operators", "recalls"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
 
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--central", help="central database URL (default: setting central_db, "
                       "env RETURNS_DESK_CENTRAL_DB)")
     add_printing_parsers(sub)  # label, slip, print-queue (issue 4)
+    add_review_parsers(sub)  # review, items, exceptions, override, resolve, operators (issue 10)
     return parser
 
 
@@ -128,16 +130,16 @@ def _writing_command(args: argparse.Namespace) -> str | None:
         return "print-queue --run"
     if args.command == "sync" and (args.once or args.backfill):
         return "sync --backfill" if args.backfill else "sync --once"
+    if args.command in ("override", "resolve"):
+        return args.command
+    if args.command == "operators" and args.operators_command != "list":
+        return f"operators {args.operators_command}"
     return None
 
 
 def _run_command(args: argparse.Namespace, settings: Settings) -> int:
-    if args.command == "rules" and args.rules_command == "publish":
-        from app.sync.cli_sync import run_publish
-
-        return run_publish(settings)
     if args.command == "rules":
-        return _rules_check(settings)
+        return _rules(args, settings)
     if args.command == "scanners":
         from app.scanning.cli_scanners import run_scanners
 
@@ -146,6 +148,8 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         from app.sync.cli_sync import run_sync
 
         return run_sync(args, settings)
+    if args.command in REVIEW_COMMANDS:
+        return _run_review(args, settings)
     from app.db import migrate
     from app.sync.modes import open_station_database
 
@@ -175,6 +179,22 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
+def _rules(args: argparse.Namespace, settings: Settings) -> int:
+    if args.rules_command == "publish":
+        from app.sync.cli_sync import run_publish
+
+        return run_publish(settings)
+    return _rules_check(settings)
+
+
+def _run_review(args: argparse.Namespace, settings: Settings) -> int:
+    import importlib
+
+    module, function = REVIEW_COMMANDS[args.command]
+    run: Any = getattr(importlib.import_module(module), function)
+    return int(run(args, settings))
+
+
 def _seed_lpn(db: Database, station_id: str, next_sequence: int) -> int:
     from app.services.finalize import seed_lpn_counter
 
@@ -185,7 +205,7 @@ def _seed_lpn(db: Database, station_id: str, next_sequence: int) -> int:
 
 
 def _import(db: Database, kind: str, path: Path, skip_bad: bool, settings: Settings) -> int:
-    from app.importing import catalog, operators, rmas
+    from app.importing import catalog, operators, recalls, rmas
 
     # RMA numbers and badges are checked against the patterns this station scans them by.
     importer = {
@@ -194,6 +214,7 @@ def _import(db: Database, kind: str, path: Path, skip_bad: bool, settings: Setti
         "operators": lambda: operators.import_operators(
             db, path, skip_bad=skip_bad, badge_pattern=settings.badge_pattern
         ),
+        "recalls": lambda: recalls.import_recalls(db, path, skip_bad=skip_bad),
     }
     if not path.is_file():
         print(f"error: {path} does not exist or is not a file.", file=sys.stderr)
