@@ -86,6 +86,8 @@ class Settings:
     sync_interval_s: int = 30
     # The longest one central round trip may take (statement, read, write timeouts; a silent link is cut then).
     central_timeout_s: int = 30
+    # Supervisor's board (issue 10): when shifts start, local time; "this shift" counts from the latest start.
+    shift_starts: str = "06:00,14:00,22:00"
 
     def with_overrides(self, values: dict[str, Any], source: str) -> Settings:
         known = {f.name: f for f in fields(self)}
@@ -121,6 +123,10 @@ class Settings:
             parse_specs(self.serial_scanners)
         except ConfigError as exc:
             raise ConfigError(f"{source}: {exc}") from None
+        try:
+            parse_shift_starts(self.shift_starts)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: shift_starts '{self.shift_starts}': {exc}") from None
         for name in ("rma_pattern", "badge_pattern"):
             try:
                 re.compile(getattr(self, name))
@@ -173,3 +179,16 @@ def load_settings(
     if cli:
         settings = settings.with_overrides({k: v for k, v in cli.items() if v is not None}, "command line")
     return settings
+
+
+def parse_shift_starts(text: str) -> list[tuple[int, int]]:
+    """ "06:00,14:00,22:00" -> [(6, 0), (14, 0), (22, 0)], sorted; at least one start."""
+    starts = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        hour, _, minute = part.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f"'{part}' is not a time like 06:00")
+        starts.append((int(hour), int(minute)))
+    if not starts:
+        raise ValueError("give at least one shift start, e.g. 06:00")
+    return sorted(starts)
