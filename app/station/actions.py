@@ -54,6 +54,7 @@ class Notice(StrEnum):
     SIGN_OUT = "sign_out"
     SETUP = "setup"  # F2 / CMD-SETUP: the scanner setup wizard
     PRINT_QUEUE = "print_queue"  # F9
+    BOARD = "board"  # F6: the supervisor's board (supervisors and admins)
 
 
 @dataclass(frozen=True)

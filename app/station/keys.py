@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.domain.status import ItemStatus
+from app.domain.vocab import Role
 from app.services.views import ItemView, OperatorView
 from app.station import screens
 from app.station.actions import Action, Beep, Notice, Notify, Op, Request
@@ -138,12 +139,27 @@ def function_key(state: StationState, number: int) -> Outcome:
         return start_void(state)
     if number == 9:
         return state, [Notify(Notice.PRINT_QUEUE)]
+    if number == 6:
+        return open_board(state)
     if number == 10 and state.step is Step.READY:
         return state, [Request(Op.OPEN_TOTES)]
     if number == 12 and state.step in _SIGN_OUT_STEPS:
         # A draft stays saved and is offered back at the next sign-in.
         return StationState(), [Notify(Notice.SIGN_OUT)]
     return screens.say(state, _NOT_HERE.get(number, f"F{number} does nothing here."), Tone.BAD), [Beep(False)]
+
+
+def open_board(state: StationState) -> Outcome:
+    """F6 switches to the supervisor's board from Ready; an item on screen stays a draft meanwhile, so it is
+    finished first. Workers are told the board is not theirs (the core refuses their calls anyway)."""
+    operator = state.operator
+    if operator is None or operator.role not in (Role.SUPERVISOR, Role.ADMIN):
+        return screens.say(state, "F6 opens the supervisor's board: sign in with a supervisor badge.",
+                           Tone.BAD), [Beep(False)]
+    if state.step is not Step.READY:
+        return screens.say(state, "Finish this item first (Esc goes back), then F6 opens the board.",
+                           Tone.BAD), [Beep(False)]
+    return state, [Notify(Notice.BOARD)]
 
 
 _NOT_HERE = {
