@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.db.models import Product, ReturnItem, Rma, RmaLine
+from app.db.models import Product, Recall, ReturnItem, Rma, RmaLine
 from app.db.uow import UnitOfWork
 from app.domain import checklist as cl
+from app.domain.recalls import RecallMatch, RecallNotice, find_recall
 from app.domain.status import ItemStatus
 from app.domain.vocab import CATEGORIES
 from app.errors import DuplicateUnit, InvalidState, NotFound
@@ -266,9 +267,29 @@ def _refresh_flags(uow: UnitOfWork, ctx: StationContext, row: ReturnItem, produc
             reasons.append("serial_mismatch")
     if row.expiry is not None and row.expiry < ctx.local_today():
         flags.append("expired")  # from the GS1 expiry (AI 17); rules decide what it means
+    recall = recall_match(uow, product, row.lot, row.serial)
+    if recall is not None:
+        # The found reason routes it (rule "recalled"); the flags say it on the card and in the queue.
+        flags += ["recalled"] if recall.certain else ["recalled", "recall_unverified"]
+        reasons.append("recalled")
+    row.recall_ref = recall.reference if recall is not None else None
     row.flags = flags
     row.found_reasons = reasons
     row.claimed_reason = line.claimed_reason if line is not None else ""
+
+
+def recall_match(
+    uow: UnitOfWork, product: Product | None, lot: str | None, serial: str | None
+) -> RecallMatch | None:
+    """The active recall notice this unit falls under (by its product's GTIN, lot and serial), if any."""
+    if product is None or not product.gtin:
+        return None
+    rows = uow.session.scalars(select(Recall).where(Recall.gtin == product.gtin, Recall.active.is_(True)))
+    notices = [
+        RecallNotice(r.reference, r.gtin, r.lot_from, r.lot_to, r.serial_from, r.serial_to, r.notice)
+        for r in rows
+    ]
+    return find_recall(notices, product.gtin, lot, serial)
 
 
 def _product_flags(product: Product | None) -> list[str]:

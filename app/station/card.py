@@ -13,7 +13,9 @@ from app.domain.vocab import CATEGORIES, CLAIMED_REASONS, FLAGS
 from app.services.views import ItemView
 
 # Flags that mean "stop and look": shown in red, the others in amber.
-SERIOUS_FLAGS = frozenset({"serial_mismatch", "unknown_item", "hazardous", "sku_mismatch"})
+SERIOUS_FLAGS = frozenset(
+    {"serial_mismatch", "unknown_item", "hazardous", "sku_mismatch", "recalled", "recall_unverified"}
+)
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,18 @@ class ItemCard:
 
 def item_card(item: ItemView, today: date) -> ItemCard:
     lines = tuple(text for text in (_rma_text(item, today), _serial_text(item), _lot_expiry_text(item, today)) if text)
-    chips = tuple(FlagChip(FLAGS.get(flag, flag), flag in SERIOUS_FLAGS) for flag in item.flags)
+    chips = tuple(FlagChip(_flag_text(item, flag), flag in SERIOUS_FLAGS) for flag in item.flags)
     return ItemCard(item.description, _subtitle(item), lines, chips)
+
+
+def _flag_text(item: ItemView, flag: str) -> str:
+    if flag != "recalled":
+        return FLAGS.get(flag, flag)
+    # ItemView.recall_ref (return_item.recall_ref) names the notice; until a view carries it, say RECALLED.
+    reference = getattr(item, "recall_ref", None)
+    unsure = "recall_unverified" in item.flags
+    text = "RECALLED?" if unsure else "RECALLED"
+    return f"{text} {reference}: hold for the recall" if reference else f"{text}: hold for the recall"
 
 
 def _subtitle(item: ItemView) -> str:
