@@ -14,6 +14,7 @@ from app.db.models import ReturnItem, StationCounter
 from app.db.uow import UnitOfWork
 from app.domain import checklist as cl
 from app.domain.codes import format_lpn
+from app.domain.exceptions import exception_cause
 from app.domain.status import ItemStatus
 from app.domain.vocab import VOID_REASONS, Role
 from app.errors import InvalidState, PermissionDenied
@@ -47,6 +48,7 @@ def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_
     row.lpn = next_lpn(uow, ctx.station_id)
     row.found_reasons = sorted(set(row.found_reasons) | set(outcome.reasons))
     row.flags = sorted(set(row.flags) | set(outcome.flags))
+    row.exception_cause = held_for(ctx, row)
     row.status = ItemStatus.FINAL
     row.finalized_at = now
     row.operator_id = operator.id
@@ -59,6 +61,13 @@ def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_
     print_queue.enqueue_item_jobs(uow, ctx, operator, row, tote)
     uow.session.flush()
     return view_of(uow, row)
+
+
+def held_for(ctx: StationContext, row: ReturnItem) -> str | None:
+    """The item's exceptions-queue cause (app/domain/exceptions.py), or None: stored at finalize."""
+    cause = exception_cause(row.flags, row.found_reasons, [r["id"] for r in row.disposition_rules],
+                            row.disposition, default_rule_id=ctx.configuration.disposition.rules[-1].id)
+    return None if cause is None else cause.value
 
 
 def _claim_draft(uow: UnitOfWork, row: ReturnItem) -> None:
