@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, or_, select
+from sqlalchemy import Connection, Table, and_, case, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -32,6 +32,11 @@ CURSOR_MARGIN = timedelta(minutes=5)
 RMA_LINE: Table = RmaLine.__table__  # type: ignore[assignment]
 # Order matters: RMA lines need their RMA, nothing else refers across tables.
 PULLED: tuple[Table, ...] = tuple(m.__table__ for m in (Operator, Product, Rma, Recall, SiteFile))  # type: ignore[misc]
+OPERATOR: Table = Operator.__table__  # type: ignore[assignment]
+# An operator's sign-in state changes at the station where they sign in (the lock-out count, the PIN chosen
+# after a reset): the central copy replaces it only when the central row is the newer one (a supervisor's
+# unlock or reset), so a re-applied older row never lifts a lock or wipes a PIN just chosen.
+STATION_KEPT = ("pin_hash", "failed_pins", "locked_until", "updated_at")
 
 
 @dataclass
@@ -112,7 +117,10 @@ def _store(local: Database, table: Table, rows: list[dict[str, Any]], lines: lis
            horizon: datetime) -> None:
     try:
         with local.engine.begin() as conn:
-            upsert_by_id(conn, table, rows)
+            if table is OPERATOR:
+                store_operators(conn, rows)
+            else:
+                upsert_by_id(conn, table, rows)
             if lines:
                 upsert_by_id(conn, RMA_LINE, lines)
             state.write(conn, cursor_key(table), _cursor_after(rows, horizon))
@@ -122,6 +130,19 @@ def _store(local: Database, table: Table, rows: list[dict[str, Any]], lines: lis
             "In station mode master data comes only from the central database: import it there, and set up "
             "the station with an empty database (docs/central-database.md)."
         ) from exc
+
+
+def store_operators(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Upsert central operator rows, keeping the station's sign-in state where its row is newer."""
+    stmt = sqlite_insert(OPERATOR)
+    newer = stmt.excluded.updated_at >= OPERATOR.c.updated_at
+    set_: dict[str, Any] = {}
+    for column in OPERATOR.columns:
+        if column.name == "id":
+            continue
+        central = stmt.excluded[column.name]
+        set_[column.name] = case((newer, central), else_=column) if column.name in STATION_KEPT else central
+    conn.execute(stmt.on_conflict_do_update(index_elements=[OPERATOR.c.id], set_=set_), rows)
 
 
 def upsert_by_id(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
