@@ -39,11 +39,12 @@ def operator_id(db: Database, badge: str) -> int:
 
 def add_item(uow: UnitOfWork, *, at: datetime | None, station: str = "D01", operator: int = 1,
              grade: str | None = "A", disposition: str | None = "restock", product: Product | None = None,
-             status: str = "final", cause: str | None = None, resolved: bool = False, lpn: str | None = None,
+             status: str = "final", cause: str | None = None, resolved: bool = False, lpn: str | None = "",
              **extra: Any) -> uuid.UUID:
-    """One item row as finalize leaves it (fields the board and the list read), without the checklist walk."""
+    """One item row as finalize leaves it (fields the board and the list read), without the checklist walk.
+    `lpn`: "" for a made-up one, None for none (a draft)."""
     item = ReturnItem(
-        id=uuid.uuid4(), lpn=lpn or f"LP-{station}-{uuid.uuid4().hex[:8].upper()}", station_id=station,
+        id=uuid.uuid4(), lpn=f"LP-{station}-{uuid.uuid4().hex[:8].upper()}" if lpn == "" else lpn, station_id=station,
         operator_id=operator, scanned_code=(product.gtin if product else None) or "0000", category=extra.pop(
             "category", product.category if product else "general"), checklist_id="general", checklist_version=1,
         product_id=product.id if product else None, grade=grade if status != "draft" else None,
