@@ -18,9 +18,11 @@ from sqlalchemy import func, select
 from app.db.models import SyncConflict
 from app.db.uow import Database
 from app.errors import CentralNotAnswering, CentralSchemaMismatch, CentralUnavailable, ReturnsDeskError, SyncRefused
+from app.services.context import StationContext
 from app.sync import state
 from app.sync.backfill import backfill_if_never_done
 from app.sync.pull import PullResult, pull_once
+from app.sync.pull_items import ItemsPulled, follow_conflicts, pull_items
 from app.sync.push import PushResult, SetAside, push_once, record_attempt, set_aside_summary, waiting_in
 from app.sync.site_files import site_dir, write_pulled_files
 
@@ -83,6 +85,7 @@ class SyncStatus:
 class SyncReport:
     pulled: PullResult
     pushed: PushResult
+    items: ItemsPulled | None = None  # this station's items changed centrally, taken this round
 
 
 def read_status(local: Database) -> SyncStatus:
@@ -102,21 +105,28 @@ def read_status(local: Database) -> SyncStatus:
 
 
 def sync_once(local: Database, central: Database, station_id: str,
-              should_stop: Callable[[], bool] = lambda: False, site_folder: Path | None = None) -> SyncReport:
-    """Pull master data, then push the outbox. Records the outcome (and any error, in words) in sync_state.
+              should_stop: Callable[[], bool] = lambda: False, site_folder: Path | None = None,
+              ctx: StationContext | None = None) -> SyncReport:
+    """Pull master data and this station's items changed centrally, then push the outbox. Records the outcome
+    (and any error, in words) in sync_state.
 
-    Pulled site rules/checklists are written to `site_folder` (default: the data folder's `site/`)."""
+    Pulled site rules/checklists are written to `site_folder` (default: the data folder's `site/`). With `ctx`
+    (the station's printers and rules), an item whose decision changed centrally gets its relabel + slip
+    queued here and moves tote (app/sync/pull_items.py)."""
     try:
         pulled = pull_once(local, central, should_stop=should_stop)
         if pulled.rows.get("site_file"):
             write_pulled_files(local, site_folder or site_dir())
+        items = pull_items(local, central, station_id, ctx)
         backfill_if_never_done(local)  # a station's first round: what it made before the outbox was on
         pushed = push_once(local, central, station_id, should_stop=should_stop)
+        if ctx is not None and pushed.conflicts:
+            follow_conflicts(local, ctx, pushed.conflicts)
     except ReturnsDeskError as exc:
         _record(local, error=exc)
         raise
     _record(local, error=None)
-    return SyncReport(pulled, pushed)
+    return SyncReport(pulled, pushed, items)
 
 
 def _record(local: Database, error: BaseException | None, text: str | None = None) -> None:
@@ -146,8 +156,8 @@ class SyncLoop:
     """Runs `sync_once` every `interval_s` on its own thread; after a failure waits longer each time (≤ 5 min)."""
 
     def __init__(self, local: Database, central: Database, station_id: str, interval_s: float,
-                 on_status: Callable[[SyncStatus], None]) -> None:
-        self.local, self.central, self.station_id = local, central, station_id
+                 on_status: Callable[[SyncStatus], None], ctx: StationContext | None = None) -> None:
+        self.local, self.central, self.station_id, self.ctx = local, central, station_id, ctx
         self.interval_s = interval_s
         self.on_status = on_status
         self.failures = 0
@@ -181,7 +191,7 @@ class SyncLoop:
 
     def run_round(self) -> None:
         try:
-            sync_once(self.local, self.central, self.station_id, should_stop=self._stop.is_set)
+            sync_once(self.local, self.central, self.station_id, should_stop=self._stop.is_set, ctx=self.ctx)
             self.failures = 0
         except CentralUnavailable as exc:
             self.failures += 1  # said once at WARNING; while it lasts, each retry at INFO
