@@ -72,12 +72,12 @@ def _find(uow: UnitOfWork, badge: str) -> Operator:
     return row
 
 
-def _may_manage(uow: UnitOfWork, by: OperatorView, target: Operator, doing: str) -> Operator:
+def _may_manage(uow: UnitOfWork, by: OperatorView, target: Operator, verb: str) -> Operator:
     """The caller's row, if they may change `target`'s account: a supervisor, or an admin for a supervisor
-    or admin account."""
+    or admin account. `verb` reads before the account: "deactivate", "reset the PIN of"."""
     if target.role in _MANAGED_BY_ADMINS:
-        return require_admin(uow, by, f"{doing} of a {target.role} ({target.badge})")
-    return require_supervisor(uow, by, doing)
+        return require_admin(uow, by, f"{verb} a {target.role} ({target.badge})")
+    return require_supervisor(uow, by, f"{verb} operators")
 
 
 def _snapshot(row: Operator) -> dict[str, Any]:
@@ -137,9 +137,9 @@ def _checked_badge(ctx: StationContext, badge: str) -> str:
 def deactivate(uow: UnitOfWork, ctx: StationContext, by: OperatorView, badge: str) -> OperatorRow:
     """The badge no longer signs in; the operator's history stays."""
     row = _find(uow, badge)
-    _may_manage(uow, by, row, "deactivate operators")
     if row.id == by.id:
         raise InvalidState("You cannot deactivate your own badge: ask another supervisor.")
+    _may_manage(uow, by, row, "deactivate")
     if row.role == Role.ADMIN and _active_admins(uow) <= 1 and row.active:
         raise InvalidState(f"{row.name} is the last active admin: make another operator admin first.")
     return _set(uow, ctx, by, row, "operator_deactivated", active=False)
@@ -147,14 +147,14 @@ def deactivate(uow: UnitOfWork, ctx: StationContext, by: OperatorView, badge: st
 
 def reactivate(uow: UnitOfWork, ctx: StationContext, by: OperatorView, badge: str) -> OperatorRow:
     row = _find(uow, badge)
-    _may_manage(uow, by, row, "reactivate operators")
+    _may_manage(uow, by, row, "reactivate")
     return _set(uow, ctx, by, row, "operator_reactivated", active=True)
 
 
 def reset_pin(uow: UnitOfWork, ctx: StationContext, by: OperatorView, badge: str) -> OperatorRow:
     """The PIN is forgotten: the operator chooses a new one at the next sign-in (a lock-out is lifted too)."""
     row = _find(uow, badge)
-    _may_manage(uow, by, row, "reset PINs")
+    _may_manage(uow, by, row, "reset the PIN of")
     return _set(uow, ctx, by, row, "pin_reset", pin_hash=None, failed_pins=0, locked_until=None)
 
 
