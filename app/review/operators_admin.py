@@ -26,7 +26,7 @@ from app.db.models import Operator, utcnow
 from app.db.uow import Database, UnitOfWork
 from app.domain.codes import canonical
 from app.domain.vocab import Role
-from app.errors import CentralUnavailable, InvalidState, NotFound
+from app.errors import CentralUnavailable, DatabaseUnavailable, InvalidState, NotFound
 from app.review.access import require_admin, require_supervisor
 from app.services import operators
 from app.services.audit import record_event
@@ -231,7 +231,7 @@ class OperatorDesk:
         if self.central is not None:
             try:
                 done = self._on_central(lambda uow: _first_pin(uow, self.ctx, badge, pin))
-            except CentralUnavailable:
+            except DatabaseUnavailable:  # CentralUnavailable, or the unit of work's own word for it
                 pass  # this station's copy below; the other stations ask for a PIN until it is set centrally
             else:
                 copy_operator_to_station(self.central, self.db, done.id)
@@ -245,7 +245,7 @@ class OperatorDesk:
                 return change(uow)
         try:
             done = self._on_central(change)
-        except CentralUnavailable as exc:
+        except DatabaseUnavailable as exc:  # CentralUnavailable, or the unit of work's own word for it
             if not local_if_offline:
                 raise CentralUnavailable(
                     f"Operators are kept in the central database, which cannot be reached now, so nothing was "
