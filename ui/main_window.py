@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QResizeEvent
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QMainWindow, QStackedWidget, 
 from app.config import Settings
 from app.services.desk import Desk
 from app.services.views import OperatorView
+from app.station.inputs import FunctionKey
 from ui.background import BackgroundOps
 from ui.errors import describe_error
 from ui.feedback import Feedback
@@ -23,6 +25,9 @@ from ui.station_scanners import StationScanners
 from ui.sync_worker import StationSync
 from ui.theme import BAD, stylesheet, window_scale
 from ui.widgets import ElideText
+
+if TYPE_CHECKING:
+    from ui.screens.review_screen import ReviewScreen
 
 log = logging.getLogger("returns_desk.ui")
 
@@ -40,6 +45,8 @@ class MainWindow(QMainWindow):
         self._scale = 0.0  # the type size in use; set from the window's size (resizeEvent)
         self._restyle()
         self.desk = desk
+        self.settings = settings
+        self.review: ReviewScreen | None = None  # built at the first F6: a worker's station never pays for it
         self.ops = BackgroundOps(on_error=self.show_error, parent=self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -71,6 +78,7 @@ class MainWindow(QMainWindow):
         self.sign_in.signed_in.connect(self._signed_in)
         self.station.sign_out_requested.connect(self._sign_out)
         self.station.saved.connect(self._saved)
+        self.station.board_requested.connect(self.show_board)
         self.sync.connect_station(self.station.saved)
         self.stack.setCurrentWidget(self.sign_in_view)
         self.sign_in_view.field.setFocus()
@@ -112,10 +120,38 @@ class MainWindow(QMainWindow):
         self.sign_in.reset()
         self.stack.setCurrentWidget(self.sign_in_view)
 
+    def show_board(self) -> None:
+        """F6 from Ready (a supervisor): the board; F6 there comes back to the station, as it was."""
+        operator = self.station.operator
+        if operator is None:
+            return
+        if self.review is None:
+            from app.review.desk import ReviewDesk  # loaded at the first F6: start-up never pays for it
+            from ui.screens.review_screen import ReviewScreen
+
+            self.review = ReviewScreen(ReviewDesk(self.desk.db, self.desk.ctx, self.settings), self.ops, self)
+            self.stack.addWidget(self.review)
+            self.review.back_requested.connect(self.show_station)
+            self.review.sign_out_requested.connect(self._sign_out_from_board)
+            self.ops.changes_applied.connect(self.review.refresh)
+            self.sync.status_changed.connect(lambda _status: self.review.refresh() if self.review else None)
+        self.stack.setCurrentWidget(self.review)
+        self.review.start(operator)
+
+    def show_station(self) -> None:
+        self.stack.setCurrentWidget(self.station_view)
+        self.station_view.setFocus()
+
+    def _sign_out_from_board(self) -> None:
+        self.show_station()
+        self.station.feed(FunctionKey(12))
+
     def show_error(self, error: BaseException) -> None:
         """The one place a background failure without its own handler is shown: logged, and in words."""
-        on_station = self.stack.currentWidget() is self.station_view
-        banner = self.station_view.banner if on_station else self.sign_in_view.banner
+        current = self.stack.currentWidget()
+        on_board = self.review is not None and current is self.review
+        banner = (self.review.banner if self.review is not None and on_board
+                  else self.station_view.banner if current is self.station_view else self.sign_in_view.banner)
         banner.show_message(describe_error(error, "background operation failed", log), BAD)
 
     def _saved(self, at: datetime) -> None:
@@ -131,6 +167,8 @@ class MainWindow(QMainWindow):
         self.printing.stop()
         self.sync.stop()
         self.ops.shutdown()
+        if self.review is not None:
+            self.review.desk.close()
         super().closeEvent(event)
 
 

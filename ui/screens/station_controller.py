@@ -55,6 +55,7 @@ class StationController(QObject):
     sign_out_requested = Signal()
     setup_requested = Signal()  # F2 or the CMD-SETUP barcode: the scanner setup wizard
     print_queue_requested = Signal()  # F9: the print queue
+    board_requested = Signal()  # F6: the supervisor's board (supervisors and admins)
 
     def __init__(self, view: StationView, desk: Desk, ops: BackgroundOps, wedge: WedgeInput,
                  feedback: Feedback, printer: PrintWorker | None = None) -> None:
@@ -175,7 +176,7 @@ class StationController(QObject):
 
     def _notify(self, notice: Notice) -> None:
         signals = {Notice.SIGN_OUT: self.sign_out_requested, Notice.SETUP: self.setup_requested,
-                   Notice.PRINT_QUEUE: self.print_queue_requested}
+                   Notice.PRINT_QUEUE: self.print_queue_requested, Notice.BOARD: self.board_requested}
         signals[notice].emit()
 
     def _item_saved(self, item: ItemView) -> None:

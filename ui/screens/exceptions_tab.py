@@ -1,0 +1,124 @@
+"""The exceptions queue: everything held for a person, oldest first, by cause; each row offers the resolutions
+its cause allows, and any item can be overridden. The dialogs collect what the core requires (a note, a SKU,
+a disposition, a reason code, a second supervisor above the value threshold); the core checks it again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.conditions import format_money
+from app.domain.exceptions import RESOLUTION_LABELS, Resolution
+from ui.widgets import label
+
+COLUMNS = ("Held since", "Cause", "LPN", "Product", "Station", "Now", "Value")
+
+
+class ExceptionsTab(QWidget):
+    resolve_wanted = Signal(object, str)  # (ExceptionRow, Resolution value)
+    override_wanted = Signal(object)  # ExceptionRow
+    record_wanted = Signal(object)  # ExceptionRow
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+        layout = QVBoxLayout(self)
+        self.caption = label(name="hint")
+        layout.addWidget(self.caption)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("exceptionsTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.itemActivated.connect(lambda _cell: self._emit_record())
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for resolution in Resolution:
+            button = QPushButton(RESOLUTION_LABELS[resolution] + "…")
+            button.clicked.connect(lambda _=False, r=resolution.value: self._emit_resolve(r))
+            buttons.addWidget(button)
+            self.buttons[resolution.value] = button
+        self.override_button = QPushButton("&Override…")
+        self.override_button.clicked.connect(self._emit_override)
+        buttons.addWidget(self.override_button)
+        layout.addLayout(buttons)
+        self._selection_changed()
+
+    def show_rows(self, rows: list[Any], now: datetime) -> None:
+        selected = self.selected()
+        self.rows = rows
+        self.caption.setText(f"{len(rows)} held for a person, oldest first." if rows
+                             else "Nothing is held for a person. The queue is empty.")
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            values = (_age(now, row.since), row.cause_label, row.lpn, row.description, row.station_id,
+                      row.disposition or "—", format_money(row.unit_value_cents))
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(row.recall_ref or row.cause_label)
+                self.table.setItem(index, column, cell)
+            if selected is not None and row.item_id == selected.item_id:
+                self.table.selectRow(index)
+        if self.selected() is None and rows:
+            self.table.selectRow(0)
+        self._selection_changed()
+
+    def selected(self) -> Any | None:
+        model = self.table.selectionModel()
+        picked = model.selectedRows() if model is not None else []
+        if not picked or picked[0].row() >= len(self.rows):
+            return None
+        return self.rows[picked[0].row()]
+
+    def _selection_changed(self) -> None:
+        """Only the resolutions the selected item's cause allows can be pressed."""
+        row = self.selected()
+        allowed = set(row.resolutions) if row is not None else set()
+        for value, button in self.buttons.items():
+            button.setEnabled(value in allowed)
+        self.override_button.setEnabled(row is not None)
+
+    def _emit_resolve(self, resolution: str) -> None:
+        row = self.selected()
+        if row is not None:
+            self.resolve_wanted.emit(row, resolution)
+
+    def _emit_override(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.override_wanted.emit(row)
+
+    def _emit_record(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.record_wanted.emit(row)
+
+    def focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _age(now: datetime, since: datetime) -> str:
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d}"
+    return f"{minutes // (24 * 60)} days"

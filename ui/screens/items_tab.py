@@ -1,0 +1,107 @@
+"""Find any item: the list (newest first) and the whole record of the selected one. Keyboard only: arrows move
+in the list, Enter opens the record, Esc goes back to the list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.record_html import record_html
+from ui.widgets import label
+
+COLUMNS = ("LPN", "Graded", "Station", "Operator", "Product", "Grade", "Disposition", "Status", "Held for")
+
+
+class ItemsTab(QWidget):
+    record_wanted = Signal(object)  # an ItemRow: load and show its record
+    override_wanted = Signal(object)  # an ItemRow
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+        layout = QVBoxLayout(self)
+        self.caption = label(name="hint")
+        layout.addWidget(self.caption)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("itemsTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemActivated.connect(lambda _cell: self.open_selected())
+        self.record = QTextBrowser()
+        self.record.setObjectName("record")
+        split.addWidget(self.table)
+        split.addWidget(self.record)
+        split.setSizes([600, 500])
+        layout.addWidget(split, 1)
+        override = QPushButton("&Override the selected item…")
+        override.clicked.connect(self._override)
+        layout.addWidget(override)
+
+    def show_rows(self, rows: list[Any], caption: str) -> None:
+        """The list, keeping the selected item selected when it is still there."""
+        selected = self.selected()
+        self.rows = rows
+        self.caption.setText(caption)
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            when = row.finalized_at.astimezone().strftime("%d %b %H:%M") if row.finalized_at else "—"
+            values = (row.lpn or "(draft)", when, row.station_id, row.operator_name, row.description,
+                      row.grade or "—", row.disposition or "—", row.status + (" · override" if row.overridden else ""),
+                      row.exception_cause or "")
+            for column, value in enumerate(values):
+                self.table.setItem(index, column, QTableWidgetItem(str(value)))
+            if selected is not None and row.id == selected.id:
+                self.table.selectRow(index)
+        if self.selected() is None and rows:
+            self.table.selectRow(0)
+        if not rows:
+            self.record.setHtml("<p>No item matches. Scan an LPN or RMA, or change the search.</p>")
+
+    def selected(self) -> Any | None:
+        model = self.table.selectionModel()
+        picked = model.selectedRows() if model is not None else []
+        if not picked or picked[0].row() >= len(self.rows):
+            return None
+        return self.rows[picked[0].row()]
+
+    def open_selected(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.record_wanted.emit(row)
+
+    def _override(self) -> None:
+        row = self.selected()
+        if row is not None and row.status == "final":
+            self.override_wanted.emit(row)
+
+    def show_record(self, record: Any) -> None:
+        self.record.setHtml(record_html(record))
+        self.record.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape and self.record.hasFocus():
+            self.table.setFocus()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self.open_selected()
+            return
+        super().keyPressEvent(event)
