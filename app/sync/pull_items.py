@@ -46,7 +46,8 @@ class ItemsPulled:
 
 def pull_items(local: Database, central: Database, station_id: str, ctx: StationContext | None = None
                ) -> ItemsPulled:
-    """One round. With `ctx` (the station's printers and rules) the floor follows a changed decision."""
+    """One round. With `ctx` (the station's printers and rules) the floor follows a changed decision; without
+    it only the records are taken (tools and tests)."""
     now = datetime.now(UTC)
     with local.engine.connect() as conn:
         since = state.read_time(conn, CURSOR_KEY) or now - FIRST_LOOK_BACK
@@ -68,11 +69,13 @@ def _take_if_newer(uow: UnitOfWork, ctx: StationContext | None, central_row: dic
     item_id = uuid.UUID(central_row["id"])
     mine = conn.execute(select(ITEM.c.version, ITEM.c.grade, ITEM.c.disposition, ITEM.c.status)
                         .where(ITEM.c.id == item_id)).first()
-    if mine is None or central_row["version"] <= mine.version:
+    if mine is None:
         return
     if conn.execute(select(OUTBOX.c.id).where(OUTBOX.c.entity == "return_item", OUTBOX.c.entity_key == str(item_id),
                                               *UNSENT).limit(1)).first() is not None:
-        result.left_to_push += 1
+        result.left_to_push += 1  # both changed it: the push's conflict rule decides (central wins)
+        return
+    if central_row["version"] <= mine.version:
         return
     take_central(conn, central_row)
     result.taken.append(item_id)

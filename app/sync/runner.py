@@ -110,14 +110,15 @@ def sync_once(local: Database, central: Database, station_id: str,
     """Pull master data and this station's items changed centrally, then push the outbox. Records the outcome
     (and any error, in words) in sync_state.
 
-    Pulled site rules/checklists are written to `site_folder` (default: the data folder's `site/`). With `ctx`
-    (the station's printers and rules), an item whose decision changed centrally gets its relabel + slip
-    queued here and moves tote (app/sync/pull_items.py)."""
+    Pulled site rules/checklists are written to `site_folder` (default: the data folder's `site/`). Items changed
+    centrally are pulled only with `ctx` (the station's printers and rules), so the floor follows: relabel +
+    slip queued here, tote moved (app/sync/pull_items.py)."""
     try:
         pulled = pull_once(local, central, should_stop=should_stop)
         if pulled.rows.get("site_file"):
             write_pulled_files(local, site_folder or site_dir())
-        items = pull_items(local, central, station_id, ctx)
+        # Without the station's printers and rules the floor could not follow: items wait for a round with ctx.
+        items = pull_items(local, central, station_id, ctx) if ctx is not None else None
         backfill_if_never_done(local)  # a station's first round: what it made before the outbox was on
         pushed = push_once(local, central, station_id, should_stop=should_stop)
         if ctx is not None and pushed.conflicts:
