@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -33,6 +33,7 @@ from app.wiring import load_site_configuration, station_context
 
 HISTORY_ITEMS = 320
 HISTORY_DAYS = 4
+TODAY_SHARE = 20  # percent of the demo history graded today (so the supervisor's board has today's intake)
 HISTORY_STATIONS = ("D01", "D02")
 # Half the demo RMAs are left unreceived so a newcomer has RMAs to scan.
 RMA_SHARE_RECEIVED = 0.5
@@ -55,7 +56,7 @@ def load_demo(db: Database, settings: Settings, only_if_empty: bool = False, tod
     made = make_history(db, settings, today or date.today(), count=HISTORY_ITEMS if history is None else history,
                         stations=(settings.station_id,) if station else HISTORY_STATIONS, invent_rmas=not station)
     return (f"Demo data loaded into {db.description}: {summary}; {made} graded items of history. "
-            "Sign in with badge B1001 and PIN 1111 (worker).")
+            "Sign in with badge B1001 and PIN 1111 (worker), or B2001 and 2222 (supervisor: F6 opens the board).")
 
 
 def _is_station_file(db: Database, settings: Settings) -> bool:
@@ -99,10 +100,9 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
                     if line.sku in by_sku]
     graders = [o for o in operators if o.role != "admin"] or operators
     made = 0
+    earlier = count - count * TODAY_SHARE // 100  # the rest is today's intake so far, for the board
     for index in range(count):
-        day = today - timedelta(days=HISTORY_DAYS - index * HISTORY_DAYS // count)
-        at = datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + timedelta(seconds=(index % 80) * 290
-                                                                               + rng.randint(0, 120))
+        day, at = _graded_when(index, count, earlier, today, rng)
         ctx = station_context(settings, station_id=rng.choice(stations), configuration=configuration,
                               clock=FixedClock(at), local_today=_constant(day))
         if index < len(rma_jobs):
@@ -122,6 +122,23 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
         except DuplicateUnit:
             continue
     return made
+
+
+def _graded_when(index: int, count: int, earlier: int, today: date, rng: random.Random) -> tuple[date, datetime]:
+    """Earlier items over the last working days from 08:00; today's every 3 minutes up to a few minutes ago
+    (never in the future, never before today's midnight)."""
+    if index < earlier:
+        day = today - timedelta(days=HISTORY_DAYS - index * HISTORY_DAYS // max(earlier, 1))
+        return day, datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + timedelta(
+            seconds=(index % 80) * 290 + rng.randint(0, 120))
+    midnight = datetime.combine(today, time(0)).astimezone(UTC)
+    now = min(datetime.now(UTC), midnight + timedelta(days=1) - timedelta(minutes=1))
+    if now <= midnight:  # a demo "today" later than the clock (tests): its working hours
+        now = midnight + timedelta(hours=16)
+    at = now - timedelta(minutes=3 * (count - index), seconds=rng.randint(0, 90))
+    if at < midnight:  # early in the day: squeeze today's items into the minutes since midnight
+        at = midnight + (now - midnight) * (index - earlier + 1) / (count - earlier + 1)
+    return today, at
 
 
 def _constant(day: date) -> Callable[[], date]:

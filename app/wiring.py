@@ -68,9 +68,17 @@ class Station:
     db: Database
     ctx: StationContext
     desk: Desk = field(init=False)
+    _central: Database | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.desk = Desk(self.db, self.ctx)
+        first_pin = None
+        if self.settings.mode == "station" and self.settings.central_db:
+            from app.review.operators_admin import OperatorDesk
+            from app.sync.central import open_central
+
+            self._central = open_central(self.settings)  # connects only when a first PIN is set
+            first_pin = OperatorDesk(self.db, self.ctx, self._central).set_first_pin
+        self.desk = Desk(self.db, self.ctx, first_pin)
 
     def print_queue(self) -> PrintQueue:
         """The print loop's side of the queue, on the station's own database (so its progress syncs)."""
@@ -82,6 +90,8 @@ class Station:
 
     def close(self) -> None:
         self.db.dispose()
+        if self._central is not None:
+            self._central.dispose()
 
 
 def build_station(settings: Settings, *, clock: Clock | None = None,

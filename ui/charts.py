@@ -7,6 +7,7 @@ point carries its value as text, so no reading depends on colour alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -145,7 +146,8 @@ class LineChart(_Chart):
         painter.setPen(QPen(colour(0), 3))
         for a, b in zip(spots, spots[1:], strict=False):
             painter.drawLine(a, b)
-        every = max(1, len(self.points) // 12)  # at most a dozen hour labels, so they never overlap
+        widest = max(metrics.horizontalAdvance(name) for name, _ in self.points) * 1.6
+        every = max(1, math.ceil(widest / max(step, 1)))  # as many hour labels as fit without overlapping
         for index, ((name, value), spot) in enumerate(zip(self.points, spots, strict=True)):
             painter.setBrush(colour(0))
             painter.setPen(Qt.PenStyle.NoPen)

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
 
         self.operator_label = QLabel("Not signed in")
         self.save_label = QLabel("")
-        self.sync = StationSync(desk.db, settings, self)  # central database sync on its own lane (issue 5)
+        self.sync = StationSync(desk.db, settings, self, ctx=desk.ctx)  # central sync on its own lane (issue 5)
         database = QLabel(desk.db.description)
         database.setToolTip(desk.db.description)
         # Two rows: who/where on top, the three background services below, so no text is cut off.

@@ -12,7 +12,8 @@ def hour_points(figures: BoardFigures) -> list[tuple[str, int]]:
 
 
 def disposition_bars(figures: BoardFigures) -> list[Bar]:
-    return [Bar(line.label, line.count, f"{line.count} · {line.percent:.0f}% · {format_money(line.recovery_cents)}")
+    return [Bar(line.label.split(" (")[0], line.count,
+                f"{line.count} · {line.percent:.0f}% · {format_money(line.recovery_cents)}")
             for line in figures.disposition_mix if line.count]
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.config import Settings
 from app.db.uow import Database
+from app.services.context import StationContext
 from app.sync.central import open_central
 from app.sync.runner import SyncErrorKind, SyncLoop, SyncStatus, read_status
 from ui.background import ErrorHandler, Lane
@@ -29,7 +30,7 @@ class StationSync(QObject):
     status_changed = Signal(object)  # SyncStatus, after every round, on the GUI thread
 
     def __init__(self, local: Database, settings: Settings, parent: QWidget | None = None,
-                 on_error: ErrorHandler | None = None) -> None:
+                 on_error: ErrorHandler | None = None, ctx: StationContext | None = None) -> None:
         super().__init__(parent)
         self.status_label = QLabel(_mode_text(settings))
         self.status_label.setObjectName("syncStatus")
@@ -46,8 +47,10 @@ class StationSync(QObject):
         if settings.mode == "station":
             self._central = open_central(settings)  # every round trip bounded: a silent link ends the round
             # The loop's status callback is not needed: each round's status comes back through the lane.
+            # With the station's context the loop also takes this station's items changed centrally (a
+            # supervisor's override elsewhere) and reprints them here (app/sync/pull_items.py).
             self.loop = SyncLoop(local, self._central, settings.station_id, settings.sync_interval_s,
-                                 on_status=lambda _status: None)
+                                 on_status=lambda _status: None, ctx=ctx)
             self.status_label.setText("Sync: starting…")
             self._round()
 

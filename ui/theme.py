@@ -74,6 +74,18 @@ QLabel#banner {{ font-size: {pt(20)}; font-weight: 700; color: white; padding: {
 QTableWidget#queueTable, QTableWidget#queueTable QHeaderView {{ font-size: {pt(15)}; }}
 QTableWidget#queueTable QHeaderView::section {{ padding: {px(4)} {px(8)}; font-weight: 700; }}
 QStatusBar, QStatusBar QLabel {{ font-size: {pt(12)}; color: {MUTED}; }}
+QWidget#review QLineEdit {{ font-size: {pt(16)}; padding: {px(6)}; }}
+QWidget#review QTabBar::tab {{ font-size: {pt(14)}; padding: {px(6)} {px(14)}; }}
+QWidget#review QPushButton {{ font-size: {pt(13)}; padding: {px(5)} {px(10)}; }}
+QWidget#review QTableWidget, QWidget#review QHeaderView, QWidget#review QTextBrowser {{ font-size: {pt(12)}; }}
+QFrame#tile {{ background: {CARD}; border: 2px solid #d5d9e0; border-radius: {px(10)}; }}
+QFrame#tile:focus {{ border: 3px solid {ACCENT}; }}
+QFrame#tile QLabel {{ background: {CARD}; }}
+QLabel#tileTitle {{ font-size: {pt(12)}; color: {MUTED}; font-weight: 600; }}
+QLabel#tileValue {{ font-size: {pt(22)}; font-weight: 800; }}
+QLabel#tileDetail {{ font-size: {pt(11)}; color: {MUTED}; }}
+QLabel#definition {{ font-size: {pt(12)}; color: {INK}; }}
+QWidget#chart {{ font-size: {pt(11)}; }}
 QProgressBar {{ height: {px(14)}; border: none; background: #dde1e7; border-radius: {px(7)}; }}
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: {px(7)}; }}
 """

@@ -27,6 +27,7 @@ from app.review.overrides import floor_follows
 from app.services.audit import record_event
 from app.services.context import StationContext
 from app.services.decision import Decision, decide
+from app.services.intake import refresh_flags
 from app.services.items import load_item, view_of
 from app.services.views import ItemView, OperatorView
 
@@ -44,7 +45,9 @@ def preview_identify(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID, s
     """The decision the rules make if the unknown item is `sku`: shown before the supervisor accepts it."""
     row = load_item(uow, item_id)
     product = _product(uow, sku)
-    return decide(ctx, uow, _as_if(row, _identified_flags(row.flags, product), row.found_reasons, product.id))
+    as_identified = _as_if(row, list(row.flags), list(row.found_reasons), product.id)
+    refresh_flags(uow, ctx, as_identified, product)  # as intake would have flagged it, recalls included
+    return decide(ctx, uow, as_identified)
 
 
 def resolve(
@@ -107,8 +110,8 @@ def _apply(uow: UnitOfWork, ctx: StationContext, row: ReturnItem, cause: Excepti
         if not sku:
             raise InvalidState("Pick the SKU this item is (search the catalog), then identify it.")
         product = _product(uow, sku)
-        row.flags = _identified_flags(row.flags, product)
         row.product_id = product.id
+        refresh_flags(uow, ctx, row, product)  # its product's facts now hold: hazmat, data-bearing, recalls
         _take(row, decide(ctx, uow, row))
         return f"identified as {product.sku} ({product.description})"
     if action is Resolution.AUTHORISE:
@@ -152,14 +155,6 @@ def _product(uow: UnitOfWork, sku: str) -> Product:
     if product is None:
         raise NotFound(f"No product has the SKU {sku.strip()!r}. Search the catalog by name or barcode.")
     return product
-
-
-def _identified_flags(flags: Iterable[str], product: Product) -> list[str]:
-    """The item is no longer unknown; its product's own facts now hold (as intake would have flagged them)."""
-    found = [f for f in flags if f != "unknown_item"]
-    found += [flag for flag, on in (("hazardous", product.hazmat), ("data_bearing", product.data_bearing))
-              if on and flag not in found]
-    return found
 
 
 def _without(values: Iterable[str], drop: Iterable[str]) -> list[str]:

@@ -7,6 +7,7 @@ thread). Method names are the station core's `Op` values (app/station/actions.py
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.db.uow import Database
@@ -28,9 +29,13 @@ class SavedItem:
 
 
 class Desk:
-    def __init__(self, db: Database, ctx: StationContext) -> None:
+    def __init__(self, db: Database, ctx: StationContext,
+                 first_pin: Callable[[str, str], OperatorView] | None = None) -> None:
         self.db = db
         self.ctx = ctx
+        # In station mode a first PIN is kept centrally, so every station's next pull has it (the wiring
+        # passes app/review/operators_admin.OperatorDesk.set_first_pin); else this station's own copy.
+        self._first_pin = first_pin
 
     def classify(self, raw: str) -> Scan:
         return classify_scan(raw, self.ctx.rma_pattern, self.ctx.badge_pattern)
@@ -45,6 +50,8 @@ class Desk:
             return operators.sign_in(uow, self.ctx, badge, pin)
 
     def set_first_pin(self, badge: str, pin: str) -> OperatorView:
+        if self._first_pin is not None:
+            return self._first_pin(badge, pin)
         with self.db.unit_of_work() as uow:
             return operators.set_first_pin(uow, self.ctx, badge, pin)
 

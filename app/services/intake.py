@@ -151,7 +151,7 @@ def _open_draft(
         _attach_rma(uow, ctx, row, product, find_rma(uow, rma_number))
     if scan.serial:
         _set_serial(uow, ctx, row, product, scan.serial)
-    _refresh_flags(uow, ctx, row, product)
+    refresh_flags(uow, ctx, row, product)
     uow.session.flush()
     record_event(uow, ctx, operator.id, "intake_started", row.id, detail=scan.value)
     return changed(uow, ctx, row)
@@ -161,7 +161,7 @@ def attach_rma(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID, rma_num
     row = load_draft(uow, item_id)
     product = uow.session.get(Product, row.product_id) if row.product_id else None
     _attach_rma(uow, ctx, row, product, find_rma(uow, rma_number))
-    _refresh_flags(uow, ctx, row, product)
+    refresh_flags(uow, ctx, row, product)
     record_event(uow, ctx, row.operator_id, "rma_attached", row.id, detail=rma_number)
     return changed(uow, ctx, row)
 
@@ -216,7 +216,7 @@ def set_serial(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID, serial:
     if not serial or len(serial) > 64:
         raise InvalidState("Scan the serial number barcode (1 to 64 characters).")
     _set_serial(uow, ctx, row, product, serial)
-    _refresh_flags(uow, ctx, row, product)
+    refresh_flags(uow, ctx, row, product)
     record_event(uow, ctx, row.operator_id, "serial_scanned", row.id, detail=serial)
     return changed(uow, ctx, row)
 
@@ -250,7 +250,7 @@ def _set_serial(
             row.rma_number = line.rma.rma_number
 
 
-def _refresh_flags(uow: UnitOfWork, ctx: StationContext, row: ReturnItem, product: Product | None) -> None:
+def refresh_flags(uow: UnitOfWork, ctx: StationContext, row: ReturnItem, product: Product | None) -> None:
     """Intake facts (not checklist answers) as flags and found reasons, recomputed after every change."""
     line = uow.session.get(RmaLine, row.rma_line_id) if row.rma_line_id else None
     flags = _product_flags(product)
@@ -387,7 +387,7 @@ def regrade(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_i
         created_at=ctx.clock.now(),
     )
     uow.session.add(row)
-    _refresh_flags(uow, ctx, row, product)
+    refresh_flags(uow, ctx, row, product)
     uow.session.flush()
     record_event(uow, ctx, operator.id, "regrade_started", row.id, detail=voided.lpn or "")
     return changed(uow, ctx, row)

@@ -90,6 +90,7 @@ class ItemView:
     question: Question | None = None
     progress: tuple[int, int] = (0, 0)  # (number of the question on screen, total that never grows)
     checklist_problem: str | None = None  # the draft's checklist version is no longer installed
+    recall_ref: str | None = None  # the recall notice the unit matched (return_item.recall_ref)
 
     @property
     def description(self) -> str:
@@ -156,4 +157,5 @@ def item_view(row: ReturnItem, product: Product | None, line: RmaLine | None) ->
         finalized_at=row.finalized_at,
         void_reason=row.void_reason,
         auto_answered=tuple(row.auto_answered or ()),
+        recall_ref=row.recall_ref,
     )

@@ -41,8 +41,7 @@ def item_card(item: ItemView, today: date) -> ItemCard:
 def _flag_text(item: ItemView, flag: str) -> str:
     if flag != "recalled":
         return FLAGS.get(flag, flag)
-    # ItemView.recall_ref (return_item.recall_ref) names the notice; until a view carries it, say RECALLED.
-    reference = getattr(item, "recall_ref", None)
+    reference = item.recall_ref
     unsure = "recall_unverified" in item.flags
     text = "RECALLED?" if unsure else "RECALLED"
     return f"{text} {reference}: hold for the recall" if reference else f"{text}: hold for the recall"

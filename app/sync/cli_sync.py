@@ -17,6 +17,7 @@ from app.sync.central import open_central
 from app.sync.push import PushResult
 from app.sync.runner import read_status, sync_once
 from app.sync.site_files import publish
+from app.wiring import station_context
 
 
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
@@ -40,7 +41,7 @@ def run_sync(args: argparse.Namespace, settings: Settings) -> int:
                 return 0
         central = open_central(settings)
         try:
-            report = sync_once(local, central, settings.station_id)
+            report = sync_once(local, central, settings.station_id, ctx=station_context(settings))
             print(f"Pulled {report.pulled.total} changed master-data rows "
                   f"({', '.join(f'{k} {v}' for k, v in report.pulled.rows.items())}).")
             return _say_pushed(report.pushed, missing_centrally(local, central, settings.station_id))

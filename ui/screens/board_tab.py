@@ -29,7 +29,8 @@ class TileView(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.tile: Any = None
         box = QVBoxLayout(self)
-        self.title, self.value, self.detail = label(name="tileTitle"), label(name="tileValue"), label(name="hint")
+        self.title, self.value = label(name="tileTitle", wrap=False), label(name="tileValue")
+        self.detail = label(name="tileDetail")
         for widget in (self.title, self.value, self.detail):
             box.addWidget(widget)
 
@@ -53,16 +54,18 @@ class BoardTab(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         self.grid = QGridLayout()
-        self.grid.setSpacing(10)
+        self.grid.setSpacing(8)
+        for column in range(TILE_COLUMNS):
+            self.grid.setColumnStretch(column, 1)
         layout.addLayout(self.grid)
-        self.definition = label(name="hint")
-        self.definition.setObjectName("definition")
+        self.definition = label(name="definition")
         layout.addWidget(self.definition)
         charts = QHBoxLayout()
-        self.per_hour = LineChart("Items graded per hour, today")
-        self.dispositions = BarChart("Disposition mix today (count · share · est. recovery)")
-        self.grades = StackedBar("Grade mix today")
+        self.per_hour = LineChart("Graded per hour, today")
+        self.dispositions = BarChart("Dispositions today: count · % · recovery")
+        self.grades = StackedBar("Grades today")
         for chart in (self.per_hour, self.dispositions, self.grades):
+            chart.setObjectName("chart")
             charts.addWidget(chart, 1)
         layout.addLayout(charts, 1)
         self.tiles: list[TileView] = []

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTableWidget,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.conditions import format_money
 from app.domain.exceptions import RESOLUTION_LABELS, Resolution
-from ui.widgets import label
+from ui.widgets import FlowLayout, label
 
 COLUMNS = ("Held since", "Cause", "LPN", "Product", "Station", "Now", "Value")
 
@@ -49,7 +48,7 @@ class ExceptionsTab(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemActivated.connect(lambda _cell: self._emit_record())
         layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps: six long labels never widen the window
         self.buttons: dict[str, QPushButton] = {}
         for resolution in Resolution:
             button = QPushButton(RESOLUTION_LABELS[resolution] + "…")
@@ -59,7 +58,9 @@ class ExceptionsTab(QWidget):
         self.override_button = QPushButton("&Override…")
         self.override_button.clicked.connect(self._emit_override)
         buttons.addWidget(self.override_button)
-        layout.addLayout(buttons)
+        holder = QWidget()
+        holder.setLayout(buttons)
+        layout.addWidget(holder)
         self._selection_changed()
 
     def show_rows(self, rows: list[Any], now: datetime) -> None:

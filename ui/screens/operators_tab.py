@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTableWidget,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets import label
+from ui.widgets import FlowLayout, label
 
 COLUMNS = ("Badge", "Name", "Role", "State", "PIN")
 ACTIONS = (("add", "&Add operator…"), ("deactivate", "&Deactivate"), ("reactivate", "Re&activate"),
@@ -44,12 +43,14 @@ class OperatorsTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         for action, text in ACTIONS:
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, a=action: self._emit(a))
             buttons.addWidget(button)
-        layout.addLayout(buttons)
+        holder = QWidget()
+        holder.setLayout(buttons)
+        layout.addWidget(holder)
 
     def show_rows(self, rows: list[Any], now: datetime) -> None:
         selected = self.selected()

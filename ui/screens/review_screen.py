@@ -35,6 +35,7 @@ class ReviewScreen(QWidget):
 
     def __init__(self, desk: ReviewDesk, ops: BackgroundOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("review")
         self.desk = desk
         self.lane = ops.lane("review", self)
         self.operator: OperatorView | None = None

@@ -117,3 +117,19 @@ def test_refusals_say_what_to_do(desk, worker, supervisor, db):
     _set(db, held.id, exception_cause="recalled")
     with pytest.raises(InvalidState, match="with send, not 'release'"):
         _resolve(desk, supervisor, held.id, "release", disposition="restock")
+
+
+def test_identify_as_a_recalled_product_holds_it_as_recalled(desk, worker, supervisor, db):
+    """Intake could not check recalls on an unknown barcode: identifying it checks them, as intake would."""
+    from app.db.models import Recall
+
+    held = unknown_item(desk, worker)
+    recalled = product_by_value(db, below_cents=5000)
+    with db.unit_of_work() as uow:
+        uow.session.add(Recall(gtin=recalled.gtin, reference="CPSC 27-014", notice="overheats"))
+    with db.unit_of_work() as uow:
+        assert preview_identify(uow, desk.ctx, held.id, recalled.sku).disposition.disposition.value == "quarantine"
+    _resolve(desk, supervisor, held.id, "identify", sku=recalled.sku)
+    with db.unit_of_work() as uow:
+        (row,) = open_exceptions(uow)
+    assert (row.cause, row.recall_ref) == ("recalled", "CPSC 27-014")
