@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Bump with every new migration file (a test checks it equals Alembic's head).
-HEAD_REVISION = "0005_supervisor_desk"
+HEAD_REVISION = "0006_review_indexes"
 
 
 def _alembic_config() -> Config:

@@ -175,7 +175,7 @@ class ReturnItem(Base):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
     rma_line_id: Mapped[int | None] = mapped_column(ForeignKey("rma_line.id"), index=True)
     # The RMA scanned with the item, kept even when the item is not on it (wrong item returned).
-    rma_number: Mapped[str | None] = mapped_column(String(40))
+    rma_number: Mapped[str | None] = mapped_column(String(40), index=True)
     # Captured by the worker when the barcode is not in the catalog.
     unknown_description: Mapped[str | None] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(40))
@@ -308,6 +308,7 @@ class SyncApplied(Base):
     """Central side: every station change already applied, by its change id, so a replayed push is harmless."""
 
     __tablename__ = "sync_applied"
+    __table_args__ = (Index("ix_sync_applied_station_applied", "station_id", "applied_at"),)
 
     change_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     station_id: Mapped[str] = mapped_column(String(6))
