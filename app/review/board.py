@@ -15,17 +15,19 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, case, cast, func, select, text
 
+from app.config import Settings, parse_shift_starts
 from app.db.models import AuditEvent, Container, Operator, Product, ReturnItem
 from app.db.uow import UnitOfWork
 from app.domain.conditions import format_money
+from app.domain.exceptions import cause_label
 from app.domain.status import ItemStatus
 from app.domain.vocab import DISPOSITION_LABELS, GRADE_LABELS, GRADE_ORDER, Disposition, Grade
+from app.review.periods import review_period
 from app.review.recovery import RecoveryRates, load_recovery_rates
 from app.review.search import ItemFilter, open_exception_where
 from app.sync.runner import SyncStatus
 
 FORMAT = 1
-SHIFT_STARTS = (6, 14, 22)  # local hours a shift begins
 HOUR = timedelta(hours=1)
 VOIDED, REPRINTED = "voided", "reprinted"
 QUARANTINE = Disposition.QUARANTINE.value
@@ -144,18 +146,14 @@ class BoardFigures:
         }
 
 
-def board_window(now: datetime | None = None) -> tuple[datetime, datetime, datetime]:
+def board_window(now: datetime | None = None,
+                 shift_starts: list[tuple[int, int]] | None = None) -> tuple[datetime, datetime, datetime]:
     """(now, day_start, shift_start) in UTC: today is the station's local calendar day; the shift began at the
-    last of SHIFT_STARTS (local hours) before now, yesterday's late shift before the first one."""
+    last of the site's shift starts (setting shift_starts, local time) before now, yesterday's late shift before
+    the first one."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    local = now.astimezone()
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    started = [h for h in SHIFT_STARTS if h <= local.hour]
-    if started:
-        shift = midnight.replace(hour=started[-1])
-    else:
-        shift = (midnight - timedelta(days=1)).replace(hour=SHIFT_STARTS[-1])
-    return now, midnight.astimezone(UTC), shift.astimezone(UTC)
+    period = review_period(now, shift_starts or parse_shift_starts(Settings().shift_starts))
+    return now, period.day_start.astimezone(UTC), period.shift_start.astimezone(UTC)
 
 
 def open_exception_counts(uow: UnitOfWork, station: str | None = None) -> dict[str, int]:
@@ -404,15 +402,15 @@ def _graded_tile(b: BoardFigures) -> Tile:
 
 def _shift_tile(b: BoardFigures) -> Tile:
     return Tile("graded_shift", "Graded this shift", f"{b.graded_shift:,}", f"since {_clock(b.shift_start)}",
-                f"Items saved final since the shift began at {_clock(b.shift_start)} (shifts begin at "
-                f"{', '.join(f'{h:02d}:00' for h in SHIFT_STARTS)}), at {_where(b)}.",
+                f"Items saved final since the shift began at {_clock(b.shift_start)} (the site's shift starts: "
+                f"setting shift_starts), at {_where(b)}.",
                 ItemFilter(station=b.station, status=ItemStatus.FINAL, since=b.shift_start))
 
 
 def _hour_tile(b: BoardFigures) -> Tile:
     busiest = max(b.per_hour, key=lambda h: h[1], default=None)
     detail = f"busiest hour {_clock(busiest[0])}: {busiest[1]:,}" if busiest and busiest[1] else "none yet today"
-    return Tile("per_hour", "Items per hour", f"{b.graded_last_hour:,} in the last hour", detail,
+    return Tile("per_hour", "Last hour", f"{b.graded_last_hour:,}", detail,
                 "Items saved final in each clock hour of today (the chart), and in the 60 minutes before the "
                 "board was read (the number).",
                 ItemFilter(station=b.station, status=ItemStatus.FINAL, since=b.generated_at - HOUR))
@@ -428,8 +426,11 @@ def _people_tile(b: BoardFigures, kind: str) -> Tile:
 
 
 def _grade_tile(b: BoardFigures) -> Tile:
-    value = " · ".join(f"{m.code} {m.percent:g} %" for m in b.grade_mix) or "no items yet"
-    return Tile("grade_mix", "Grade mix", value, f"of {b.graded_today:,} items today",
+    ranked = sorted(b.grade_mix, key=lambda m: -m.count)
+    value = f"{ranked[0].code} {ranked[0].percent:.0f} %" if ranked else "no items yet"
+    rest = " · ".join(f"{m.code} {m.percent:.0f} %" for m in ranked[1:])
+    return Tile("grade_mix", "Grade mix", value, f"{rest} · of {b.graded_today:,} today" if rest
+                else f"of {b.graded_today:,} items today",
                 "Today's final items by grade, as a share of all of today's final items (overrides count with "
                 "the grade they were changed to).",
                 ItemFilter(station=b.station, status=ItemStatus.FINAL, since=b.day_start))
@@ -447,7 +448,7 @@ def _disposition_tile(b: BoardFigures) -> Tile:
 
 def _exceptions_tile(b: BoardFigures) -> Tile:
     causes = sorted(b.open_exceptions.items(), key=lambda kv: (-kv[1], kv[0]))
-    detail = " · ".join(f"{cause.replace('_', ' ')} {n:,}" for cause, n in causes[:4]) or "none open"
+    detail = " · ".join(f"{cause_label(cause)} {n:,}" for cause, n in causes[:3]) or "none open"
     return Tile("open_exceptions", "Open exceptions", f"{b.open_exceptions_total:,}", detail,
                 "Final items held for a person (a cause set when saved) and not yet resolved, whatever the day; "
                 "the same count as the exceptions queue.",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from app.config import Settings
+from app.config import Settings, parse_shift_starts
 from app.db import migrate
 from app.db.uow import Database, UnitOfWork
 from app.errors import ReturnsDeskError
@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 def run_review(args: argparse.Namespace, settings: Settings) -> int:
-    now, day_start, shift_start = board_window()
+    now, day_start, shift_start = board_window(shift_starts=parse_shift_starts(settings.shift_starts))
     rates = load_recovery_rates(rules_folders(settings)[0])
 
     def read(db: Database) -> Callable[[UnitOfWork, Scope], BoardFigures]:

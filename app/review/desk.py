@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from app.config import Settings, parse_shift_starts
 from app.db.uow import Database
-from app.errors import NotFound
+from app.errors import NotFound, PermissionDenied
 from app.review import board, exceptions, overrides, record, resolutions, search
+from app.review.access import require_supervisor
 from app.review.operators_admin import OperatorDesk
 from app.review.periods import Period, review_period
+from app.review.recovery import load_recovery_rates
 from app.review.source import ReviewSource, Scope
 from app.services import operators
 from app.services.context import StationContext
 from app.services.views import ItemView, OperatorView
 from app.sync.central import open_central
+from app.sync.modes import rules_folders
 from app.sync.runner import read_status
 
 STATION_COPY = Scope(site=False, banner=None, source="this station's copy of the operators")
@@ -42,10 +44,22 @@ class ReviewDesk:
         self.station_db, self.ctx, self.settings = station_db, ctx, settings
         self.source = source or ReviewSource(station_db, settings)
         self.shift_starts = parse_shift_starts(settings.shift_starts)
-        self.rules_dir = Path(settings.rules_dir) if settings.rules_dir else None
+        self.rules_dir = rules_folders(settings)[0]  # the site's own folder, or the one pulled from central
+        self.rates = load_recovery_rates(self.rules_dir)
         # Operators are kept centrally in station mode (app/review/operators_admin.py).
         self._central = open_central(settings) if settings.mode == "station" and settings.central_db else None
         self.operator_desk = OperatorDesk(station_db, ctx, self._central)
+        self.reader: OperatorView | None = None  # the supervisor reading (start)
+
+    def start(self, operator: OperatorView) -> None:
+        """Who reads: checked in the core (the station's copy of the operator), so a worker's call is refused."""
+        with self.station_db.unit_of_work(read_only=True) as uow:
+            require_supervisor(uow, operator, "open the supervisor's board")
+        self.reader = operator
+
+    def _check_reader(self) -> None:
+        if self.reader is None:
+            raise PermissionDenied("Sign in with a supervisor badge to read the board.")
 
     def close(self) -> None:
         self.source.close()
@@ -57,31 +71,37 @@ class ReviewDesk:
 
     # Reads ---------------------------------------------------------------------------------------------
     def board(self, station: str | None = None) -> Reading:
+        self._check_reader()
         period = self.period()
         local_sync = read_status(self.station_db) if self.settings.mode == "station" else None
         figures, scope = self.source.read(lambda uow, _scope: board.board_figures(
-            uow, period.now, period.day_start, period.shift_start, station,
+            uow, period.now, period.day_start, period.shift_start, station, self.rates,
             this_station=self.ctx.station_id, local_sync=local_sync))
         return Reading(figures, scope)
 
     def find_items(self, filter: search.ItemFilter) -> Reading:
+        self._check_reader()
         rows, scope = self.source.read(lambda uow, _scope: search.find_items(uow, filter))
         return Reading(rows, scope)
 
     def find_by_code(self, code: str) -> uuid.UUID | None:
+        self._check_reader()
         found, _scope = self.source.read(lambda uow, _scope: search.find_by_code(uow, code))
         return found
 
     def exceptions(self, station: str | None = None) -> Reading:
+        self._check_reader()
         rows, scope = self.source.read(lambda uow, _scope: exceptions.open_exceptions(uow, station))
         return Reading(rows, scope)
 
     def record(self, item_id: uuid.UUID) -> record.ItemRecord:
+        self._check_reader()
         found, _scope = self.source.read(lambda uow, scope: record.item_record(uow, self.ctx, item_id, scope))
         return found
 
     def preview_identify(self, item_id: uuid.UUID, station_id: str, sku: str) -> str:
         """The decision the rules would make for the unknown item as `sku`, in words, before it is accepted."""
+        self._check_reader()
         db = self.source.writer_for(station_id)
         with db.unit_of_work(read_only=True) as uow:
             decision = resolutions.preview_identify(uow, self.ctx, item_id, sku)
@@ -90,6 +110,7 @@ class ReviewDesk:
 
     def operators(self) -> Reading:
         """This station's copy of the operators: where its sign-in is checked."""
+        self._check_reader()
         return Reading(self.operator_desk.list_operators(), STATION_COPY)
 
     def override_policy(self) -> overrides.OverridePolicy:
@@ -102,7 +123,7 @@ class ReviewDesk:
         """`approver`: the second supervisor's (badge, PIN), signed in here so the PIN never leaves this call."""
         db = self.source.writer_for(station_id)
         policy = self.override_policy()
-        with db.unit_of_work() as uow:
+        with self.station_db.unit_of_work() as uow:  # PINs are checked where this station signs people in
             second = operators.sign_in(uow, self.ctx, *approver) if approver else None
         with db.unit_of_work() as uow:
             return overrides.override(uow, self.ctx, operator, item_id, grade, disposition, reason, note,

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from app.db.models import Product, ReturnItem
 from app.db.uow import UnitOfWork
 from app.domain.exceptions import cause_label, resolutions_for
-from app.domain.status import ItemStatus
+from app.review.search import open_exception_where
 
 QUEUE_LIMIT = 1000
 
@@ -51,10 +51,8 @@ class ExceptionRow:
 
 
 def open_exception_filter(station: str | None = None) -> ColumnElement[bool]:
-    """The rows the queue lists and the board counts."""
-    where = and_(ReturnItem.exception_cause.is_not(None), ReturnItem.exception_resolved_at.is_(None),
-                 ReturnItem.status == ItemStatus.FINAL)
-    return and_(where, ReturnItem.station_id == station) if station else where
+    """The rows the queue lists and the board counts: the one definition (app/review/search.py)."""
+    return and_(*open_exception_where(station))
 
 
 def open_exceptions(uow: UnitOfWork, station: str | None = None, limit: int = QUEUE_LIMIT) -> list[ExceptionRow]:

@@ -85,7 +85,7 @@ class ReviewScreen(QWidget):
         self.operator = operator
         self.banner.clear()
         self.tabs.setCurrentWidget(self.board)
-        self.refresh()
+        self.run(lambda: self.desk.start(operator), lambda _started: self.refresh())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         self.timer.start()

@@ -108,7 +108,8 @@ def test_condition_rules(grade: Grade, flags: tuple[str, ...], rule: str, dispos
 def test_why_placeholders_are_filled() -> None:
     _, rule, why = decide(Grade.B, with_(flags=("outside_window",)))
     assert why == (
-        "Grade B, returned after the return window: resell as open box (refund needs supervisor approval)"
+        "Grade B, returned after the return window: resell as open box (late return: the refund follows the "
+        "site's late-return policy)"
     )
     _, rule, why = decide(Grade.B, with_(flags=("no_rma",), unit_value_cents=45000))
     assert (rule, why) == ("no_rma_valuable", "No RMA and worth $450.00: hold until the return is authorised")
