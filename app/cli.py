@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import __version__
 from app.config import Settings, load_settings
 from app.errors import ReturnsDeskError
 from app.review.cli_parsers import REVIEW_COMMANDS, add_review_parsers
+from app.version import version_line
 
 if TYPE_CHECKING:
     from app.db.uow import Database
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="returns-desk", description="Returns grading station.")
-    parser.add_argument("--version", action="version", version=f"returns-desk {__version__}")
+    parser.add_argument("--version", action="version", version=version_line())
     parser.add_argument("--db", help="database URL (default: SQLite file in the user data folder; "
                         "env RETURNS_DESK_DB)")
     parser.add_argument("--station", dest="station_id", help="station id, e.g. D01 (env RETURNS_DESK_STATION_ID)")
