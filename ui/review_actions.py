@@ -91,7 +91,12 @@ class ReviewActions:
                                         QLineEdit.EchoMode.Normal)
         if not ok or not name.strip():
             return
+        roles = [role.value for role in Role]
+        role, ok = QInputDialog.getItem(self.screen, "Add operator", f"Role of {name.strip()} (supervisor and "
+                                        "admin accounts need an admin):", roles, 0, False)
+        if not ok:
+            return
         operator = self.screen.operator
         add = self.desk.operator_desk.add_operator
-        self.screen.run(lambda: add(operator, badge.strip(), name.strip(), Role.WORKER.value),
+        self.screen.run(lambda: add(operator, badge.strip(), name.strip(), role),
                         self._done(f"{name.strip()} added: they choose a PIN at their first sign-in."))

@@ -129,3 +129,14 @@ def test_an_override_through_the_dialog_needs_a_note_and_reprints(station, desk,
 def grab(widget, name: str) -> None:
     if os.environ.get("RETURNS_DESK_SHOTS"):
         widget.window().grab().save(str(SHOTS / f"{name}.png"))
+
+
+def test_a_pin_reset_from_the_operators_tab_makes_the_worker_choose_a_new_one(station, qtbot, db):
+    review = open_board(station, qtbot)
+    review.tabs.setCurrentWidget(review.operators)
+    qtbot.waitUntil(lambda: any(r.badge == "B1001" for r in review.operators.rows), timeout=8000)
+    review.operators.table.selectRow(next(i for i, r in enumerate(review.operators.rows) if r.badge == "B1001"))
+    review.flows.operator_action("reset_pin", review.operators.selected())
+    qtbot.waitUntil(lambda: "choose a new PIN" in review.banner.text(), timeout=8000)
+    qtbot.waitUntil(lambda: any(r.badge == "B1001" and not r.has_pin for r in review.operators.rows), timeout=8000)
+    assert station.window.desk.look_up_badge("B1001").needs_new_pin
