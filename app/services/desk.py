@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.db.uow import Database
+from app.review import flags
 from app.scanning.classify import Scan, classify_scan
 from app.services import finalize as fin
 from app.services import intake, operators, print_queue, totes
@@ -126,6 +127,11 @@ class Desk:
     def void_item(self, operator: OperatorView, item_id: uuid.UUID, reason_code: str, note: str = "") -> ItemView:
         with self.db.unit_of_work() as uow:
             return fin.void_item(uow, self.ctx, operator, item_id, reason_code, note)
+
+    def flag_for_supervisor(self, operator: OperatorView, item_id: uuid.UUID, note: str) -> ItemView:
+        """F7: a finished item goes to the supervisor's exceptions queue with the worker's note."""
+        with self.db.unit_of_work() as uow:
+            return flags.flag_for_supervisor(uow, self.ctx, operator, item_id, note)
 
     # Totes
     def tote_of_item(self, item_id: uuid.UUID) -> ToteView | None:
