@@ -16,11 +16,12 @@ from typing import Any
 import platformdirs
 
 from app.errors import ConfigError
-from app.scanning.ports import parse_specs
+from app.scanning.ports import parse_specs, specs_text
 
 APP_NAME = "ReturnsDesk"
 ENV_PREFIX = "RETURNS_DESK_"
 STATION_ID_PATTERN = re.compile(r"^[A-Z0-9]{2,6}$")
+VERSION_PATTERN = re.compile(r"^\d+(\.\d+){0,3}$")
 # standalone: local SQLite only; station: local SQLite + sync; direct: work on the central database.
 MODES = ("standalone", "station", "direct")
 
@@ -67,9 +68,10 @@ class Settings:
     scan_suffix: str = ""
     gs_substitute: str = ""
     # Serial scanners, `;`-separated: usb:VID:PID[:SERIAL] or a path, then ,baud= ,parity= ,term= ,name=
+    # (or, in a file, TOML tables: docs/site-config.md); kept as the string form whichever was written.
     serial_scanners: str = ""
-    # Printing (issue 4, docs/printing.md): printers as "name=tcp://HOST:9100, name=lp://QUEUE, name=file:DIR";
-    # empty = one printer "files" that saves jobs in the user data folder.
+    # Printing (issue 4, docs/printing.md): printers as "name=tcp://HOST:9100, name=lp://QUEUE, name=file:DIR"
+    # (or a TOML table of them); empty = one printer "files" that saves jobs in the user data folder.
     printers: str = ""
     label_printer: str = "files"
     slip_printer: str = "files"
@@ -88,6 +90,12 @@ class Settings:
     central_timeout_s: int = 30
     # Supervisor's board (issue 10): when shifts start, local time; "this shift" counts from the latest start.
     shift_starts: str = "06:00,14:00,22:00"
+    # Fleet (issue 11, docs/fleet.md): stations older than this version say they must be upgraded and do not
+    # sync (their changes wait); empty = any version. A station not seen for `fleet_offline_min` minutes is
+    # offline, and a queue whose oldest entry waits longer than `fleet_stuck_min` minutes is stuck.
+    min_version: str = ""
+    fleet_offline_min: int = 15
+    fleet_stuck_min: int = 30
 
     def with_overrides(self, values: dict[str, Any], source: str) -> Settings:
         known = {f.name: f for f in fields(self)}
@@ -98,9 +106,11 @@ class Settings:
             default = getattr(Settings, key, None) if key != "db" else ""
             expected = type(default) if default is not None else str
             try:
-                clean[key] = _coerce(value, expected)
+                clean[key] = _coerce(_from_table(key, value), expected)
             except ValueError as exc:
                 raise ConfigError(f"{source}: setting '{key}': {exc}") from None
+            except ConfigError as exc:
+                raise ConfigError(f"{source}: {exc}") from None
         result = replace(self, **clean)
         result.validate(source)
         return result
@@ -112,6 +122,7 @@ class Settings:
             )
         if self.mode not in MODES:
             raise ConfigError(f"{source}: mode '{self.mode}' must be one of: {', '.join(MODES)}.")
+        self._validate_fleet(source)
         if self.sync_interval_s < 1:
             raise ConfigError(f"{source}: sync_interval_s must be at least 1 second.")
         unknown = {t.strip() for t in self.scan_terminators.split(",")} - {"enter", "tab"}
@@ -132,6 +143,25 @@ class Settings:
                 re.compile(getattr(self, name))
             except re.error as exc:
                 raise ConfigError(f"{source}: {name} is not a valid pattern: {exc}") from None
+
+    def _validate_fleet(self, source: str) -> None:
+        if self.min_version and not VERSION_PATTERN.match(self.min_version):
+            raise ConfigError(f"{source}: min_version '{self.min_version}' must be a version like 1.4 or 1.4.2.")
+        if self.fleet_offline_min < 1 or self.fleet_stuck_min < 1:
+            raise ConfigError(f"{source}: fleet_offline_min and fleet_stuck_min must be at least 1 minute.")
+
+
+def _from_table(key: str, value: Any) -> Any:
+    """`printers` and `serial_scanners` written as TOML tables, turned into their string form (checked there)."""
+    if not isinstance(value, (dict, list)):
+        return value
+    if key == "printers":
+        from app.printing.setup import printers_text  # late: app.printing imports this module
+
+        return printers_text(value)
+    if key == "serial_scanners":
+        return specs_text(value)
+    raise ValueError("expected a single value, not a table or a list")
 
 
 def _coerce(value: Any, expected: type) -> Any:

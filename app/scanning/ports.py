@@ -10,6 +10,12 @@ Setting `serial_scanners`: specs separated by `;`, each `PORT[,key=value...]`:
     /dev/serial/by-id/usb-Datalogic-if00,parity=E,term=CRLF,name=Left
 keys: baud (9600), parity N/E/O/M/S (N), bits 7/8 (8), stop 1/2 (1), term CR/LF/CRLF/TAB/ETX/ANY (ANY: CR or
 LF, blank lines skipped), name (shown in the status bar).
+
+In a TOML file the same can be written as tables (`specs_text` turns them into the string form):
+    serial_scanners = [{ port = "usb:0c2e:0b61", baud = 115200, name = "Left" }, { port = "COM3" }]
+or one table per scanner, named by its key:
+    [serial_scanners.Left]
+    port = "usb:0c2e:0b61"
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.errors import ConfigError
 
@@ -63,6 +70,46 @@ class PortInfo:
             return self.device
         sn = f":{self.serial_number}" if self.serial_number else ""
         return f"usb:{self.vid:04x}:{self.pid:04x}{sn}"
+
+
+# Keys of a scanner written as a TOML table, and the option each one becomes in the string form.
+TABLE_KEYS = {"port": "", "baud": "baud", "parity": "parity", "bits": "bits", "stop": "stop", "term": "term",
+              "name": "name"}
+
+
+def specs_text(value: list[Any] | dict[str, Any]) -> str:
+    """Scanners written as TOML tables (a list of tables, or tables named by their key), as the string form;
+    plain strings in the list are taken as they are. Checked with `parse_specs`."""
+    if isinstance(value, dict):
+        entries = [_spec_from_table({"name": name, **table} if isinstance(table, dict) else table, name)
+                   for name, table in value.items()]
+    else:
+        entries = [_spec_from_table(entry, str(n + 1)) for n, entry in enumerate(value)]
+    text = "; ".join(entries)
+    parse_specs(text)
+    return text
+
+
+def _spec_from_table(entry: Any, which: str) -> str:
+    if isinstance(entry, str):
+        return entry
+    where = f"serial_scanners: scanner {which}"
+    if not isinstance(entry, dict) or not isinstance(entry.get("port"), str) or not entry["port"].strip():
+        raise ConfigError(f"{where}: write it as a table with a port, e.g. {{ port = \"usb:0c2e:0b61\" }}.")
+    unknown = set(entry) - set(TABLE_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: '{', '.join(sorted(unknown))}' is not understood. "
+                          f"Use {', '.join(TABLE_KEYS)}.")
+    parts = [_plain(entry["port"].strip(), where)]
+    parts += [f"{TABLE_KEYS[key]}={_plain(str(value), where)}" for key, value in entry.items() if key != "port"]
+    return ",".join(parts)
+
+
+def _plain(text: str, where: str) -> str:
+    # The string form separates scanners with ';' and options with ',': a value cannot hold them.
+    if ";" in text or "," in text:
+        raise ConfigError(f"{where}: '{text}' cannot contain ',' or ';'.")
+    return text
 
 
 def parse_specs(text: str) -> list[SerialSpec]:
