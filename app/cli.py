@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.config import Settings, load_settings
+from app.doctor import add_doctor_parser
 from app.errors import ReturnsDeskError
 from app.review.cli_parsers import REVIEW_COMMANDS, add_review_parsers
 from app.version import version_line
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="returns-desk", description="Returns grading station.")
+    parser = argparse.ArgumentParser(prog="returns-desk", description="Returns grading station.",
+                                     epilog=_where_things_are(), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=version_line())
     parser.add_argument("--db", help="database URL (default: SQLite file in the user data folder; "
                         "env RETURNS_DESK_DB)")
@@ -65,7 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
                       "env RETURNS_DESK_CENTRAL_DB)")
     add_printing_parsers(sub)  # label, slip, print-queue (issue 4)
     add_review_parsers(sub)  # review, items, exceptions, override, resolve, operators (issue 10)
+    add_doctor_parser(sub)  # doctor [--json] [--bundle FILE.zip] (issue 11)
     return parser
+
+
+def _where_things_are() -> str:
+    from app.config import data_dir
+    from app.logging_setup import log_dir
+
+    return (f"logs and crash reports: {log_dir()}\ndata (database, backups): {data_dir()}\n"
+            "when something is wrong: returns-desk doctor (docs/doctor-and-logs.md)")
 
 
 PRINTING_COMMANDS = ("label", "slip", "print-queue")
@@ -94,6 +105,10 @@ def _target(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":  # loads the settings itself: bad settings are one of its findings
+        from app.doctor import run_doctor
+
+        return run_doctor(args, {"db": args.db, "station_id": args.station_id})
     try:
         settings = load_settings(cli={"db": args.db, "station_id": args.station_id})
         if args.command is None:
