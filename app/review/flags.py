@@ -1,4 +1,4 @@
-"""A dock worker flags a finished item for a supervisor with a short note (F7 / CMD-FLAG at the station).
+"""A dock worker flags a finished item for a supervisor with a short note (F7 at the station).
 
 The item then waits in the exceptions queue under the cause `worker_flagged`, unless it is already held
 for something else: then it stays under that cause (the stricter one) and the flag and the note are added

@@ -25,6 +25,7 @@ class Op(StrEnum):
     CANCEL_DRAFT = "cancel_draft"
     SAVE = "save_item"
     VOID = "void_item"
+    FLAG = "flag_for_supervisor"  # F7: hold a finished item for a supervisor, with a note
     REGRADE = "regrade"
     CONFIRM_TOTE = "confirm_tote"
     OPEN_TOTES = "open_totes"

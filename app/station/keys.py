@@ -14,8 +14,10 @@ from app.station.state import Choice, Message, StationState, Step, Tone
 
 Outcome = tuple[StationState, list[Action]]
 
+FLAG_NOTE_HINT = "Type why a supervisor should look at it, then Enter (Esc cancels)."
+
 NOTHING_ELSE_WRONG_DIGIT = 0
-# Function keys that work while an item or pick list is on screen (F8/F10 only from Ready).
+# Function keys that work while an item or pick list is on screen (F7/F8/F10 only from Ready).
 _SETUP_STEPS = frozenset({Step.READY, Step.QUESTION, Step.SERIAL, Step.RESULT, Step.DESCRIBE, Step.CATEGORY})
 _SIGN_OUT_STEPS = frozenset({*_SETUP_STEPS, Step.RESUME})
 
@@ -82,6 +84,12 @@ def void(state: StationState, note: str) -> Outcome:
     return state, [Request(Op.VOID, (operator_of(state), target.id, state.void_reason, note))]
 
 
+def flag(state: StationState, note: str) -> Outcome:
+    target = state.flag_target
+    assert target is not None
+    return state, [Request(Op.FLAG, (operator_of(state), target.id, note))]
+
+
 # Enter, Backspace, Esc ---------------------------------------------------------------------------------
 def key(state: StationState, pressed: Key) -> Outcome:
     if pressed is Key.ENTER:
@@ -99,6 +107,8 @@ def confirm(state: StationState) -> Outcome:
         if item.checklist_problem:
             return screens.say(state, item.checklist_problem, Tone.BAD), [Beep(False)]
         return screens.show_item(state, item), []
+    if state.step is Step.FLAG_NOTE:  # Enter with the field empty: the note is what is asked
+        return screens.say(state, FLAG_NOTE_HINT), []
     question = state.question
     if question is not None:
         hint = "Type the number, then Enter." if question.kind == "number" else \
@@ -113,6 +123,8 @@ def back(state: StationState) -> Outcome:
         return replace(state, message=None), [Request(Op.UNDO_ANSWER, (item.id,))]
     if state.step is Step.VOID_NOTE:
         return replace(state, step=Step.VOID_REASON, choices=screens.VOID_CHOICES, void_reason=None), []
+    if state.step is Step.FLAG_NOTE:
+        return screens.say(state, FLAG_NOTE_HINT), []
     if state.step is Step.QUESTION:
         return screens.say(state, "This is the first question: there is nothing to go back to. Esc twice "
                                   "cancels the item."), []
@@ -123,7 +135,7 @@ def cancel(state: StationState) -> Outcome:
     if state.step is Step.READY:
         # Esc at Ready forgets a pending RMA and clears the message and a looked-up record.
         return screens.ready(replace(state, pending_rma=None, looked_up=None)), []
-    if state.item is None or state.step in (Step.VOID_REASON, Step.VOID_NOTE, Step.TOTES):
+    if state.item is None or state.step in (Step.VOID_REASON, Step.VOID_NOTE, Step.FLAG_NOTE, Step.TOTES):
         return screens.ready(state, Message("Cancelled.")), []
     if state.cancel_armed or state.step is Step.RESUME:
         return state, [Request(Op.CANCEL_DRAFT, (operator_of(state), state.item.id))]
@@ -137,6 +149,8 @@ def function_key(state: StationState, number: int) -> Outcome:
         return state, [Notify(Notice.SETUP)]
     if number == 8 and state.step is Step.READY:
         return start_void(state)
+    if number == 7 and state.step is Step.READY:
+        return start_flag(state)
     if number == 9:
         return state, [Notify(Notice.PRINT_QUEUE)]
     if number == 6:
@@ -164,6 +178,7 @@ def open_board(state: StationState) -> Outcome:
 
 _NOT_HERE = {
     2: "Finish this first (Esc goes back), then F2 opens scanner setup.",
+    7: "F7 flags a finished item from the Ready screen: finish or cancel the item on screen first (Esc).",
     8: "F8 voids from the Ready screen: finish or cancel the item on screen first (Esc).",
     10: "F10 closes a tote from the Ready screen: finish or cancel the item on screen first (Esc).",
     12: "Finish this first (Esc goes back), then F12 signs out.",
@@ -172,7 +187,7 @@ _NOT_HERE = {
 
 def start_void(state: StationState) -> Outcome:
     """F8 voids the record looked up by its LPN (supervisors: any), else the item saved last here."""
-    target = _void_target(state)
+    target = _finished_target(state)
     if target is None:
         return screens.say(state, "There is no finished item to void on this screen. Scan its LPN first, "
                                   "or finish an item."), []
@@ -180,7 +195,17 @@ def start_void(state: StationState) -> Outcome:
                    choices=screens.VOID_CHOICES, message=None), []
 
 
-def _void_target(state: StationState) -> ItemView | None:
+def start_flag(state: StationState) -> Outcome:
+    """F7 asks a supervisor to look at the record looked up by its LPN, else the item saved last here."""
+    target = _finished_target(state)
+    if target is None:
+        return screens.say(state, "There is no finished item to flag on this screen. Scan its LPN first, "
+                                  "or finish an item."), []
+    return replace(state, step=Step.FLAG_NOTE, flag_target=target, choices=(), message=None), []
+
+
+def _finished_target(state: StationState) -> ItemView | None:
+    """What F8 voids and F7 flags: the record looked up by its LPN, else the item saved last here."""
     for item in (state.looked_up, state.last_saved):
         if item is not None and item.status == ItemStatus.FINAL:
             return item

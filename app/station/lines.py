@@ -54,6 +54,8 @@ def free_text(state: StationState, text: str, patterns: Patterns) -> Outcome:
         return chosen, []
     if state.step is Step.VOID_NOTE:
         return keys.void(state, text)
+    if state.step is Step.FLAG_NOTE:
+        return keys.flag(state, text)
     return line(state, text, patterns)
 
 
@@ -127,6 +129,7 @@ def _finish_first(state: StationState, scan: Scan, text: str, _: Patterns) -> Ou
         Step.TOTES: "Press the number of the tote to close, or scan it (Esc goes back).",
         Step.DESCRIBE: "Type a short description of the item, then Enter (Esc cancels).",
         Step.VOID_NOTE: "Type why the item is voided, then Enter (Esc keeps the item).",
+        Step.FLAG_NOTE: keys.FLAG_NOTE_HINT,
     }
     return _bad(state, hints.get(state.step, "Finish the item on screen first, or press Esc twice to cancel it."))
 

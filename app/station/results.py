@@ -32,7 +32,7 @@ def failed(state: StationState, result: Failed, text: str) -> Outcome:
     op = result.request.op
     if op is Op.START_INTAKE and isinstance(result.error, DuplicateUnit):
         state = replace(state, pending_rma=None)
-    if op in (Op.VOID, Op.CLOSE_TOTE):
+    if op in (Op.VOID, Op.FLAG, Op.CLOSE_TOTE):
         return screens.ready(state, message), actions
     if op is Op.CONFIRM_TOTE and isinstance(result.error, WrongTote) and state.panel is not None:
         state = replace(state, panel=replace(state.panel, status=ToteStatus.WRONG, note=str(result.error)))
@@ -57,7 +57,8 @@ def _lpn_found(state: StationState, item: ItemView) -> Outcome:
         # "Scan it again to regrade": the voided record's LPN starts a new draft of the same unit.
         return state, [Request(Op.REGRADE, (operator_of(state), item.id))]
     text = (f"{item.lpn} is already graded: {item.description}, grade {item.grade}, "
-            f"{disposition_label(item.disposition)} ({item.status}). No new record was made. F8 voids it.")
+            f"{disposition_label(item.disposition)} ({item.status}). No new record was made. F8 voids it, "
+            "F7 flags it for a supervisor.")
     return replace(state, looked_up=item, message=Message(text)), [Beep(False)]
 
 
@@ -100,6 +101,16 @@ def _voided(state: StationState, item: ItemView) -> Outcome:
     return screens.ready(state, Message(text, Tone.GOOD)), [Beep(True)]
 
 
+def _flagged(state: StationState, item: ItemView) -> Outcome:
+    """Back to Ready; the records kept on screen take the flagged version (its newer flags and version)."""
+    state = replace(state,
+                    last_saved=item if state.last_saved is not None and state.last_saved.id == item.id
+                    else state.last_saved,
+                    looked_up=item if state.looked_up is not None and state.looked_up.id == item.id
+                    else state.looked_up)
+    return screens.ready(state, Message(f"Flagged {item.lpn} for a supervisor.", Tone.GOOD)), [Beep(True)]
+
+
 def _tote_confirmed(state: StationState, tote: ToteView) -> Outcome:
     panel = state.panel
     assert panel is not None
@@ -137,6 +148,7 @@ _DONE: dict[Op, Callable[[StationState, Any], Outcome]] = {
     Op.CANCEL_DRAFT: _cancelled,
     Op.SAVE: _saved,
     Op.VOID: _voided,
+    Op.FLAG: _flagged,
     Op.CONFIRM_TOTE: _tote_confirmed,
     Op.OPEN_TOTES: _totes_listed,
     Op.CLOSE_TOTE: _tote_closed,

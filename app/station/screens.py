@@ -16,7 +16,7 @@ def ready(state: StationState, message: Message | None = None) -> StationState:
     """The Ready screen: nothing on screen but the last saved item and a pending RMA."""
     return replace(
         state, step=Step.READY, item=None, unknown_scan=None, unknown_description=None, void_target=None,
-        void_reason=None, choices=(), cancel_armed=False, message=message,
+        void_reason=None, flag_target=None, choices=(), cancel_armed=False, message=message,
     )
 
 

@@ -22,6 +22,7 @@ class Step(StrEnum):
     RESUME = "resume"  # an unfinished item found at sign-in
     VOID_REASON = "void_reason"
     VOID_NOTE = "void_note"
+    FLAG_NOTE = "flag_note"  # F7: why a supervisor should look at a finished item
     TOTES = "totes"  # F10: pick an open tote to close
 
 
@@ -66,7 +67,7 @@ class TotePanel:
 # Steps where a lone digit answers at once (no Enter); everywhere else digits are typed into the line.
 _DIGIT_STEPS = frozenset({Step.CATEGORY, Step.VOID_REASON, Step.TOTES, Step.RESULT})
 # Steps shown with the free-text field.
-TEXT_STEPS = frozenset({Step.DESCRIBE, Step.VOID_NOTE})
+TEXT_STEPS = frozenset({Step.DESCRIBE, Step.VOID_NOTE, Step.FLAG_NOTE})
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,12 @@ class StationState:
     item: ItemView | None = None  # the draft on screen
     pending_rma: str | None = None  # scanned at Ready, before the item
     last_saved: ItemView | None = None  # the item finished (or voided) last on this station
-    looked_up: ItemView | None = None  # an LPN scanned at Ready: shown, and F8 voids it
+    looked_up: ItemView | None = None  # an LPN scanned at Ready: shown, F8 voids it, F7 flags it
     unknown_scan: Scan | None = None
     unknown_description: str | None = None
     void_target: ItemView | None = None
     void_reason: str | None = None
+    flag_target: ItemView | None = None  # F7: the finished item a supervisor is asked to look at
     choices: tuple[Choice, ...] = ()
     panel: TotePanel | None = None
     message: Message | None = None

@@ -34,8 +34,8 @@ from ui.widgets import Banner, ElideText, FlowLayout, card, clear_layout, label,
 
 SHORT_LIST = 4  # up to this many options in one column at full size; more in two columns, smaller
 TONE_COLOURS = {Tone.GOOD: GOOD, Tone.INFO: WARN, Tone.BAD: BAD}
-KEYS_READY = ("Scan an item · scan the RMA label first if there is one · F8 void · F9 print queue · "
-              "F10 close a tote · F12 sign out")
+KEYS_READY = ("Scan an item · scan the RMA label first if there is one · F7 flag for a supervisor · F8 void · "
+              "F9 print queue · F10 close a tote · F12 sign out")
 
 
 class StationView(QFrame):
@@ -65,7 +65,7 @@ class StationView(QFrame):
         self._step_layout.setContentsMargins(0, 0, 0, 0)
         self._step_layout.setSpacing(10)
         body_layout.addWidget(self.step)
-        self.text_field = QLineEdit()  # only for free text (unknown item description, void note), under its question
+        self.text_field = QLineEdit()  # only for free text (item description, void or flag note), under its question
         self.text_field.setMaxLength(200)
         # Keys go straight to it (no scan capture): only free text is asked here, and a person types it.
         self.text_field.setProperty("scannerRaw", True)
@@ -156,7 +156,7 @@ class StationView(QFrame):
             head = "Looked up" if last is state.looked_up else "Done"
             inner.addWidget(label(f"{head}: {last.lpn} · {last.description}", "reason"))
             inner.addWidget(label(f"Grade {last.grade} → {disposition_label(last.disposition)}", "prompt"))
-            inner.addWidget(label("Wrong? Press F8 to void it.", "hint"))
+            inner.addWidget(label("Wrong? Press F8 to void it. Unsure? F7 asks a supervisor to look at it.", "hint"))
             layout.addWidget(frame)
         elif last is not None and last.status == ItemStatus.VOIDED:
             layout.addWidget(label(f"Voided: {last.lpn} ({last.void_reason}). Scan its LPN or the product again "
@@ -194,6 +194,16 @@ class StationView(QFrame):
                                   "Esc = keep the item")
         layout.addWidget(label(f"Void {lpn}: say why in a few words", "question"))
         self._ask_text("reason")
+        layout.addStretch(1)
+
+    def show_flag_note(self, state: StationState) -> None:
+        target = state.flag_target
+        lpn = f"{target.lpn} ({target.description})" if target else ""
+        layout = self._reset_step("Type why, then Enter · the item goes to the supervisor's exceptions queue · "
+                                  "Esc = cancel")
+        layout.addWidget(label("Why should a supervisor look at it?", "question"))
+        layout.addWidget(label(f"Flag {lpn}: say in a few words what is odd", "prompt"))
+        self._ask_text("e.g. box smells of smoke, seal looks re-glued")
         layout.addStretch(1)
 
     def show_serial(self, state: StationState) -> None:
@@ -271,7 +281,7 @@ class StationView(QFrame):
 def _step_key(state: StationState) -> tuple[object, ...]:
     """What the middle of the screen depends on: redraw it only when one of these changed."""
     return (state.step, state.item, state.choices, state.pending_rma, state.last_saved, state.looked_up,
-            state.unknown_scan, state.unknown_description, state.void_target, state.operator)
+            state.unknown_scan, state.unknown_description, state.void_target, state.flag_target, state.operator)
 
 
 def _option_grid(texts: list[str], columns: int) -> QGridLayout:
@@ -300,6 +310,7 @@ _STEPS = {
     Step.VOID_REASON: StationView.show_choices,
     Step.TOTES: StationView.show_choices,
     Step.VOID_NOTE: StationView.show_void_note,
+    Step.FLAG_NOTE: StationView.show_flag_note,
     Step.SERIAL: StationView.show_serial,
     Step.QUESTION: StationView.show_question,
     Step.RESULT: StationView.show_result,
