@@ -3,8 +3,10 @@ central database) so the station shows the new decision and the floor follows: r
 the item moved to the open tote of its new disposition (app/review/overrides.py floor_follows).
 
 Which items: those of this station with a central audit event of a supervisor change (CHANGED_CENTRALLY)
-since the cursor (never later than a few minutes ago, like the master-data pull), whose central version is
-newer than the local one. An item with changes still waiting in the outbox is left to the push's conflict
+after the cursor, whose central version is newer than the local one. The cursor is the central audit event id
+(assigned by the central database, so a writer's wrong clock cannot hide a change), re-read with a margin of
+ID_MARGIN events so a transaction that committed late with a lower id is still seen; a station's first round
+looks back a week by time. An item with changes still waiting in the outbox is left to the push's conflict
 rule (docs/central-database.md: the central version wins, the station's is kept in sync_conflict); the
 floor follows those too (`follow_conflicts`). The item row is written like the conflict rule writes it (Core,
 not pushed back) with a sent outbox row holding the central version, so the next local change builds on it.
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from app.db.models import ReturnItem
 from app.db.uow import Database, UnitOfWork
@@ -33,8 +35,8 @@ from app.sync.codec import from_json, to_json
 from app.sync.push import OUTBOX, UNSENT, count_waiting
 
 CHANGED_CENTRALLY = ("overridden", "exception_resolved", "voided")
-CURSOR_KEY = "pull.items"
-CURSOR_MARGIN = timedelta(minutes=5)
+CURSOR_KEY = "pull.items.audit_id"
+ID_MARGIN = 2000  # events re-read each round: concurrent central writers commit out of id order
 FIRST_LOOK_BACK = timedelta(days=7)  # a station's first pull of items: changes of the last week
 
 
@@ -48,18 +50,20 @@ def pull_items(local: Database, central: Database, station_id: str, ctx: Station
                ) -> ItemsPulled:
     """One round. With `ctx` (the station's printers and rules) the floor follows a changed decision; without
     it only the records are taken (tools and tests)."""
-    now = datetime.now(UTC)
     with local.engine.connect() as conn:
-        since = state.read_time(conn, CURSOR_KEY) or now - FIRST_LOOK_BACK
-    changed = select(AUDIT.c.item_id).where(AUDIT.c.action.in_(CHANGED_CENTRALLY), AUDIT.c.at > since)
+        cursor = state.read(conn, CURSOR_KEY)
+    recent = (AUDIT.c.id > int(cursor) - ID_MARGIN if cursor is not None
+              else AUDIT.c.at > datetime.now(UTC) - FIRST_LOOK_BACK)
+    changed = select(AUDIT.c.item_id).where(AUDIT.c.action.in_(CHANGED_CENTRALLY), recent)
     with plain_errors(central, waiting=lambda: count_waiting(local)), central.engine.connect() as source:
+        top = source.execute(select(func.max(AUDIT.c.id))).scalar() or 0  # read first: nothing is skipped
         rows = [to_json(ITEM, dict(r._mapping)) for r in source.execute(
             select(ITEM).where(ITEM.c.station_id == station_id, ITEM.c.id.in_(changed)))]
     result = ItemsPulled()
     with local.unit_of_work() as uow:
         for central_row in rows:
             _take_if_newer(uow, ctx, central_row, result)
-        state.write(uow.session.connection(), CURSOR_KEY, (now - CURSOR_MARGIN).isoformat())
+        state.write(uow.session.connection(), CURSOR_KEY, str(top))
     return result
 
 
