@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -111,6 +112,9 @@ class MainWindow(QMainWindow):
             self.setStyleSheet(stylesheet(scale))
 
     def _signed_in(self, operator: OperatorView) -> None:
+        if operator.role != "worker" and self.review is None:
+            # The desk's modules load off the GUI thread now, so the first F6 only builds the screen.
+            threading.Thread(target=_load_review_modules, name="review-imports", daemon=True).start()
         self.operator_label.setText(f"{operator.name} ({operator.role})")
         self.stack.setCurrentWidget(self.station_view)
         self.station.start(operator)
@@ -170,6 +174,11 @@ class MainWindow(QMainWindow):
         if self.review is not None:
             self.review.desk.close()
         super().closeEvent(event)
+
+
+def _load_review_modules() -> None:
+    import app.review.desk  # noqa: F401
+    import ui.screens.review_screen  # noqa: F401
 
 
 def status_rows(*rows: list[QLabel]) -> QWidget:
