@@ -16,6 +16,7 @@ from typing import Any
 import platformdirs
 
 from app.errors import ConfigError
+from app.printing.tables import printers_text
 from app.scanning.ports import parse_specs, specs_text
 
 APP_NAME = "ReturnsDesk"
@@ -156,8 +157,6 @@ def _from_table(key: str, value: Any) -> Any:
     if not isinstance(value, (dict, list)):
         return value
     if key == "printers":
-        from app.printing.setup import printers_text  # late: app.printing imports this module
-
         return printers_text(value)
     if key == "serial_scanners":
         return specs_text(value)

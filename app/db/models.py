@@ -358,3 +358,37 @@ class Recall(Base):
     reference: Mapped[str] = mapped_column(String(40), default="", server_default="")  # e.g. CPSC 27-014
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class StationReport(Base):
+    """The fleet view (issue 11, docs/fleet.md): one row per station in the central database, written by every
+    sync round. `instance_key` is the station's claim on its id: a random key kept in its own database, so a
+    second station starting with the same id is refused (it would make the same LPNs)."""
+
+    __tablename__ = "station_report"
+
+    station_id: Mapped[str] = mapped_column(String(6), primary_key=True)
+    instance_key: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    host: Mapped[str] = mapped_column(String(120), default="")
+    version: Mapped[str] = mapped_column(String(40), default="")
+    build: Mapped[str] = mapped_column(String(40), default="")
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)  # the station's clock (doctor checks its skew)
+    outbox_depth: Mapped[int] = mapped_column(Integer, default=0)
+    oldest_outbox_at: Mapped[datetime | None] = mapped_column()
+    set_aside: Mapped[int] = mapped_column(Integer, default=0)
+    print_queue_depth: Mapped[int] = mapped_column(Integer, default=0)
+    oldest_print_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_kind: Mapped[str | None] = mapped_column(String(20))
+    failing_since: Mapped[datetime | None] = mapped_column()
+
+
+class SiteInfo(Base):
+    """Facts about the central database itself: `schema_app_version`, the oldest Returns Desk version that
+    knows its schema, which a station too old for it names when it refuses to sync."""
+
+    __tablename__ = "site_info"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -25,6 +25,8 @@ from app.domain.vocab import DISPOSITION_LABELS, GRADE_LABELS, GRADE_ORDER, Disp
 from app.review.periods import review_period
 from app.review.recovery import RecoveryRates, load_recovery_rates
 from app.review.search import ItemFilter, open_exception_where
+from app.review.stations import FleetPolicy, StationHealth, fleet_health
+from app.review.stations import summary as stations_summary
 from app.sync.runner import SyncStatus
 
 FORMAT = 1
@@ -103,6 +105,7 @@ class BoardFigures:
     reprints_today: int
     sync: list[StationSync] = field(default_factory=list)
     rates_source: str = ""
+    stations: list[StationHealth] = field(default_factory=list)  # the fleet view (issue 11, docs/fleet.md)
 
     @property
     def open_exceptions_total(self) -> int:
@@ -118,7 +121,7 @@ class BoardFigures:
         """The board's tiles in reading order; each opens `find_items(tile.filter)`."""
         return [_graded_tile(self), _shift_tile(self), _hour_tile(self), _people_tile(self, "operator"),
                 _people_tile(self, "station"), _grade_tile(self), _disposition_tile(self), _exceptions_tile(self),
-                _quarantine_tile(self), _voids_tile(self), _sync_tile(self)]
+                _quarantine_tile(self), _voids_tile(self), _sync_tile(self), _stations_tile(self)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -143,6 +146,7 @@ class BoardFigures:
             "reprints_today": self.reprints_today,
             "sync": [_sync_json(s) for s in self.sync],
             "rates_source": self.rates_source,
+            "stations": [s.to_json(self.generated_at) for s in self.stations],
         }
 
 
@@ -165,7 +169,8 @@ def open_exception_counts(uow: UnitOfWork, station: str | None = None) -> dict[s
 
 def board_figures(uow: UnitOfWork, now: datetime, day_start: datetime, shift_start: datetime,
                   station: str | None = None, rates: RecoveryRates | None = None, *,
-                  this_station: str | None = None, local_sync: SyncStatus | None = None) -> BoardFigures:
+                  this_station: str | None = None, local_sync: SyncStatus | None = None,
+                  fleet: FleetPolicy | None = None) -> BoardFigures:
     """The board for the window, for one station or (None) every station the database holds.
     `this_station` / `local_sync`: the station reading and its own sync status (what only it knows)."""
     rates = rates or load_recovery_rates()
@@ -186,6 +191,7 @@ def board_figures(uow: UnitOfWork, now: datetime, day_start: datetime, shift_sta
         oldest_quarantined_at=oldest_at, oldest_quarantined_lpn=oldest_lpn,
         voids_today=actions.get(VOIDED, 0), reprints_today=actions.get(REPRINTED, 0),
         sync=_sync(uow, groups, station, this_station, local_sync), rates_source=rates.source,
+        stations=fleet_health(uow.session.connection(), fleet or FleetPolicy(), now),
     )
 
 
@@ -485,6 +491,15 @@ def _sync_tile(b: BoardFigures) -> Tile:
                 "Per station: the newest item this database has from it (on the central database: the newest "
                 "that reached it) and today's count; changes waiting, last sync and last error are known for this "
                 "station only.", None)
+
+
+def _stations_tile(b: BoardFigures) -> Tile:
+    value, detail = stations_summary(b.stations)
+    return Tile("stations", "Stations", value, detail,
+                "Every station's report from its last sync round (docs/fleet.md): offline when not seen for the "
+                "site's fleet_offline_min, an old version (below min_version, or behind the newest station), "
+                "its last sync error, and queues (changes to send, print jobs) stuck past fleet_stuck_min. "
+                "`returns-desk stations` lists them all.", None)
 
 
 def duration(seconds: int) -> str:

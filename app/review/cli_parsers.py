@@ -16,6 +16,7 @@ REVIEW_COMMANDS = {
     "override": ("app.review.cli_exceptions", "run_override"),
     "resolve": ("app.review.cli_exceptions", "run_resolve"),
     "operators": ("app.review.cli_operators", "run_operators"),
+    "stations": ("app.review.cli_stations", "run_stations"),
 }
 RESOLUTIONS = ("identify", "authorise", "accept", "send", "release")
 GRADES = [grade.value for grade in Grade]
@@ -34,6 +35,7 @@ def add_review_parsers(sub: Any) -> None:
     _override_parser(sub)
     _resolve_parser(sub)
     _operators_parser(sub)
+    _stations_parser(sub)
 
 
 def _json(parser: argparse.ArgumentParser) -> None:
@@ -106,3 +108,13 @@ def _operators_parser(sub: Any) -> None:
     role.add_argument("badge")
     role.add_argument("role", choices=[role.value for role in Role])
     _by(role)
+
+
+def _stations_parser(sub: Any) -> None:
+    stations = sub.add_parser("stations", help="IT: every station's last report (version, queues, errors) and "
+                              "what is wrong; exit code 1 when any station needs IT (docs/fleet.md)")
+    _json(stations)
+    action = stations.add_subparsers(dest="stations_command", metavar="ACTION")
+    claim = action.add_parser("claim", help="admins: give this station's id to this station (a re-installed "
+                              "station); the one that held it is refused from then on")
+    _by(claim)

@@ -19,7 +19,7 @@ from app.db.models import SyncConflict
 from app.db.uow import Database
 from app.errors import CentralNotAnswering, CentralSchemaMismatch, CentralUnavailable, ReturnsDeskError, SyncRefused
 from app.services.context import StationContext
-from app.sync import state
+from app.sync import fleet, state
 from app.sync.backfill import backfill_if_never_done
 from app.sync.pull import PullResult, pull_once
 from app.sync.pull_items import ItemsPulled, follow_conflicts, pull_items
@@ -106,14 +106,18 @@ def read_status(local: Database) -> SyncStatus:
 
 def sync_once(local: Database, central: Database, station_id: str,
               should_stop: Callable[[], bool] = lambda: False, site_folder: Path | None = None,
-              ctx: StationContext | None = None) -> SyncReport:
+              ctx: StationContext | None = None, min_version: str = "") -> SyncReport:
     """Pull master data and this station's items changed centrally, then push the outbox. Records the outcome
     (and any error, in words) in sync_state.
 
     Pulled site rules/checklists are written to `site_folder` (default: the data folder's `site/`). Items changed
     centrally are pulled only with `ctx` (the station's printers and rules), so the floor follows: relabel +
-    slip queued here, tote moved (app/sync/pull_items.py)."""
+    slip queued here, tote moved (app/sync/pull_items.py).
+
+    First the fleet checks (app/sync/fleet.py): a central schema this version knows, this station's claim on its
+    id, its version not below `min_version`; last, the round's report to the fleet view."""
     try:
+        fleet.before_round(local, central, station_id, min_version)
         pulled = pull_once(local, central, should_stop=should_stop)
         if pulled.rows.get("site_file"):
             write_pulled_files(local, site_folder or site_dir())
@@ -125,8 +129,11 @@ def sync_once(local: Database, central: Database, station_id: str,
             follow_conflicts(local, ctx, pushed.conflicts)
     except ReturnsDeskError as exc:
         _record(local, error=exc)
+        if fleet.worth_reporting(exc):
+            fleet.report_round(local, central, station_id, exc, error_kind(exc))
         raise
     _record(local, error=None)
+    fleet.report_round(local, central, station_id)
     return SyncReport(pulled, pushed, items)
 
 
@@ -157,8 +164,10 @@ class SyncLoop:
     """Runs `sync_once` every `interval_s` on its own thread; after a failure waits longer each time (≤ 5 min)."""
 
     def __init__(self, local: Database, central: Database, station_id: str, interval_s: float,
-                 on_status: Callable[[SyncStatus], None], ctx: StationContext | None = None) -> None:
+                 on_status: Callable[[SyncStatus], None], ctx: StationContext | None = None,
+                 min_version: str = "") -> None:
         self.local, self.central, self.station_id, self.ctx = local, central, station_id, ctx
+        self.min_version = min_version
         self.interval_s = interval_s
         self.on_status = on_status
         self.failures = 0
@@ -192,7 +201,8 @@ class SyncLoop:
 
     def run_round(self) -> None:
         try:
-            sync_once(self.local, self.central, self.station_id, should_stop=self._stop.is_set, ctx=self.ctx)
+            sync_once(self.local, self.central, self.station_id, should_stop=self._stop.is_set, ctx=self.ctx,
+                      min_version=self.min_version)
             self.failures = 0
         except CentralUnavailable as exc:
             self.failures += 1  # said once at WARNING; while it lasts, each retry at INFO

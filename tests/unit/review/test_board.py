@@ -186,7 +186,7 @@ def test_every_tile_with_a_filter_opens_exactly_its_items(filled: Database) -> N
                 "disposition_mix": b.graded_today, "open_exceptions": b.open_exceptions_total,
                 "oldest_quarantine": 2, "voids_reprints": 1}  # two held in quarantine
     tiles = b.tiles()
-    assert [t.key for t in tiles] == [*expected, "sync"]
+    assert [t.key for t in tiles] == [*expected, "sync", "stations"]
     with filled.unit_of_work(read_only=True) as uow:
         for tile in tiles:
             assert tile.definition and tile.title
@@ -200,7 +200,7 @@ def test_json_is_plain_and_has_the_documented_keys(filled: Database) -> None:
     assert list(data) == ["format", "generated_at", "day_start", "shift_start", "station", "graded", "per_hour",
                           "per_operator", "per_station", "grade_mix", "disposition_mix", "unit_value_cents",
                           "recovery_cents", "open_exceptions", "open_exceptions_total", "oldest_quarantined",
-                          "voids_today", "reprints_today", "sync", "rates_source"]
+                          "voids_today", "reprints_today", "sync", "rates_source", "stations"]
     assert data["graded"] == {"today": 5, "shift": 3, "last_hour": 1}
     assert data["per_hour"][9] == {"hour_start": "2026-11-20T09:00:00+00:00", "count": 2}
     assert data["oldest_quarantined"]["lpn"] == "LP-D01-OLDEST"

@@ -113,7 +113,8 @@ def test_driver_errors_become_words(tmp_path, error, expected, words):
     (SyncError("other"), SyncErrorKind.OTHER),
     (RuntimeError("a bug"), SyncErrorKind.OTHER),
 ])
-def test_the_status_says_the_kind_of_problem_from_the_error_type(empty_db, error, kind):
+def test_the_status_says_the_kind_of_problem_from_the_error_type(empty_db, error, kind, monkeypatch):
+    monkeypatch.setattr("app.sync.fleet.before_round", lambda *args: None)  # the central here has no tables
     loop = SyncLoop(empty_db, Database("sqlite://"), "D01", 30, on_status=lambda s: None)
     seen: list[SyncStatus] = []
     loop.on_status = seen.append
