@@ -24,6 +24,7 @@ from app.config import Settings  # noqa: E402
 from app.demo_history import load_demo  # noqa: E402
 from ui.main import build_desk  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.review_dialogs import OverrideDialog  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -67,6 +68,16 @@ def main() -> None:
         review.tabs.setCurrentWidget(review.exceptions)
         settle(app, window, 800)
         window.grab().save(str(OUT / "review-3-exceptions.png"))
+        row = review.exceptions.rows[0]
+        policy = review.desk.override_policy()
+        dialog = OverrideDialog(row.lpn, row.grade, row.disposition, policy.reasons, True, parent=window)
+        dialog.disposition.setCurrentIndex(dialog.disposition.findData("destroy"))
+        dialog.note.setText("Leaking cell: destroy, not recycle")
+        dialog.approver.setText("B9001")
+        dialog.show()
+        settle(app, window)
+        dialog.grab().save(str(OUT / "review-5-override-dialog.png"))
+        dialog.close()
         review.tabs.setCurrentWidget(review.operators)
         settle(app, window, 800)
         window.grab().save(str(OUT / "review-4-operators.png"))

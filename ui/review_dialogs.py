@@ -46,7 +46,8 @@ class _Form(QDialog):
     def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(560)
+        self.setObjectName("review")  # the desk's type sizes (ui/theme.py)
+        self.setMinimumWidth(760)
         self.outer = QVBoxLayout(self)
         self.outer.addWidget(label(intro))
         self.banner = Banner()
@@ -130,6 +131,8 @@ class OverrideDialog(_Form):
         intro = f"{lpn} is graded {grade or '—'}, {disposition_label(disposition)}."
         super().__init__(f"Override {lpn}", intro, parent)
         self.grade, self.disposition, self.reason = QComboBox(), QComboBox(), QComboBox()
+        for box in (self.grade, self.disposition, self.reason):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.grade.addItem(KEEP, None)
         for grade_code, words in GRADE_LABELS.items():
             self.grade.addItem(words, grade_code.value)

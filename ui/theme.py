@@ -78,6 +78,7 @@ QWidget#review QLineEdit {{ font-size: {pt(16)}; padding: {px(6)}; }}
 QWidget#review QTabBar::tab {{ font-size: {pt(14)}; padding: {px(6)} {px(14)}; }}
 QWidget#review QPushButton {{ font-size: {pt(13)}; padding: {px(5)} {px(10)}; }}
 QWidget#review QPushButton:disabled {{ color: #9aa1ab; }}
+QDialog#review QLabel, QDialog#review QComboBox {{ font-size: {pt(14)}; }}
 QWidget#review QTableWidget, QWidget#review QHeaderView, QWidget#review QTextBrowser {{ font-size: {pt(12)}; }}
 QFrame#tile {{ background: {CARD}; border: 2px solid #d5d9e0; border-radius: {px(10)}; }}
 QFrame#tile:focus {{ border: 3px solid {ACCENT}; }}

@@ -92,6 +92,7 @@ FLAGS = {
     "sku_mismatch": "Item differs from the RMA line",
     "lot_mismatch": "Scanned lot differs from the RMA",  # GS1 AI 10 vs rma_line.expected_lot
     "expired": "Past its expiry date",  # GS1 AI 17 before today
+    "worker_flagged": "Flagged for a supervisor",  # F7 at the station (app/review/flags.py)
     "recalled": "RECALLED",  # an active recall notice covers this unit (app/domain/recalls.py)
     # The notice limits by lot or serial and this unit's is not known yet: held like a recalled one.
     "recall_unverified": "Lot or serial not known: check it against the recall",

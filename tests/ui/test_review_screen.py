@@ -140,3 +140,15 @@ def test_a_pin_reset_from_the_operators_tab_makes_the_worker_choose_a_new_one(st
     qtbot.waitUntil(lambda: "choose a new PIN" in review.banner.text(), timeout=8000)
     qtbot.waitUntil(lambda: any(r.badge == "B1001" and not r.has_pin for r in review.operators.rows), timeout=8000)
     assert station.window.desk.look_up_badge("B1001").needs_new_pin
+
+
+def test_the_board_refreshes_by_itself_and_keeps_the_focused_tile(station, desk, worker, qtbot):
+    finish_item(desk, worker)
+    review = open_board(station, qtbot)
+    graded = next(t for t in review.board.tiles if t.tile.key == "graded_today")
+    qtbot.waitUntil(lambda: graded.value.text() == "1", timeout=8000)
+    exceptions_tile = next(t for t in review.board.tiles if t.tile.key == "open_exceptions")
+    exceptions_tile.setFocus()
+    finish_item(desk, worker)  # another station's process, or this one's sync round, adds an item
+    qtbot.waitUntil(lambda: graded.value.text() == "2", timeout=7000)  # within the 5 s refresh
+    assert exceptions_tile.hasFocus()

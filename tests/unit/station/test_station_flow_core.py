@@ -107,10 +107,15 @@ def at_totes(d: StationDriver, db: Database) -> None:
     d.feed(FunctionKey(10))
 
 
+def at_flag_note(d: StationDriver, db: Database) -> None:
+    finish_item(d, db)
+    d.feed(FunctionKey(7))
+
+
 STEPS: dict[Step, Callable[[StationDriver, Database], None]] = {
     Step.READY: at_ready, Step.DESCRIBE: at_describe, Step.CATEGORY: at_category, Step.SERIAL: at_serial,
     Step.QUESTION: at_question, Step.RESULT: at_result, Step.RESUME: at_resume, Step.VOID_REASON: at_void_reason,
-    Step.VOID_NOTE: at_void_note, Step.TOTES: at_totes,
+    Step.VOID_NOTE: at_void_note, Step.TOTES: at_totes, Step.FLAG_NOTE: at_flag_note,
 }
 
 
