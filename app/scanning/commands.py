@@ -17,6 +17,7 @@ class Command(StrEnum):
     SIGNOUT = "CMD-SIGNOUT"  # F12: sign out
     SETUP = "CMD-SETUP"  # F2: scanner setup wizard
     NOFAULT = "CMD-NOFAULT"  # 0: nothing else wrong (remaining inspection questions pass)
+    FLAG = "CMD-FLAG"  # F7: flag the last item for a supervisor
 
 
 COMMAND_LABELS = {
@@ -27,6 +28,7 @@ COMMAND_LABELS = {
     Command.SIGNOUT: "Sign out (F12)",
     Command.SETUP: "Scanner setup (F2)",
     Command.NOFAULT: "Nothing else wrong (0)",
+    Command.FLAG: "Flag the last item for a supervisor (F7)",
 }
 
 

@@ -89,15 +89,16 @@ def write_command_sheet(path: Path) -> Path:
     canvas.drawString(_LEFT, height - 25 * mm, "Command barcodes")
     canvas.setFont("Helvetica", 10)
     canvas.drawString(_LEFT, height - 32 * mm, "Scan one instead of pressing its key. Keep the sheet at the station.")
-    y = height - 45 * mm
-    for command, label in COMMAND_LABELS.items():
+    rows = -(-len(COMMAND_LABELS) // 2)  # two columns: every command fits one A4 page
+    for n, (command, label) in enumerate(COMMAND_LABELS.items()):
+        x = _LEFT + (n // rows) * (width - 2 * _LEFT) / 2
+        y = height - 45 * mm - (n % rows) * (_BAR_HEIGHT + 20 * mm)
         canvas.setFont("Helvetica-Bold", 12)
-        canvas.drawString(_LEFT, y, label)
+        canvas.drawString(x, y, label)
         y -= _BAR_HEIGHT + 8 * mm
-        _code128(command.value).drawOn(canvas, _LEFT, y + 4 * mm)
+        _code128(command.value).drawOn(canvas, x, y + 4 * mm)
         canvas.setFont("Courier", 9)
-        canvas.drawString(_LEFT, y, command.value)
-        y -= 12 * mm
+        canvas.drawString(x, y, command.value)
     canvas.showPage()
     canvas.save()
     return path

@@ -70,6 +70,7 @@ _COMMANDS: dict[Command, Callable[[StationState], Outcome]] = {
     Command.BACK: lambda s: keys.key(s, Key.BACKSPACE),
     Command.CANCEL: lambda s: keys.key(s, Key.ESC),
     Command.VOID: lambda s: keys.function_key(s, 8),
+    Command.FLAG: lambda s: keys.function_key(s, 7),
     Command.SIGNOUT: lambda s: keys.function_key(s, 12),
     Command.SETUP: lambda s: keys.function_key(s, 2),
 }
