@@ -19,6 +19,7 @@ from sqlalchemy import Table, select
 from app.db.models import AuditEvent, Container, PrintJob, ReturnItem
 from app.db.uow import Database
 from app.domain.status import PUSHED_ITEM_STATUSES, JobStatus
+from app.review import overrides, resolutions
 from app.services import print_queue
 from app.services.desk import Desk
 from app.services.print_loop import PrintQueue
@@ -192,11 +193,41 @@ class Dock:
         self.desk.close_tote(self.supervisor, tote.code)
         self.queue.process_due()
 
+    def died_mid_send(self) -> None:  # the app died while a label was on its way: a person checks the printer
+        self.new_item()
+
+        def dies(_printer: str, _payload: bytes, _name: str) -> None:
+            raise SystemExit("killed mid-send")
+
+        try:
+            self.queue.process_batch(dies)
+        except SystemExit:
+            pass
+        self.queue.recover()
+        unsure = next(j for j in self.desk.print_jobs() if j.status == JobStatus.UNSURE)
+        self.desk.settle_unsure_job(self.worker, unsure.id, printed=False)
+        self.queue.process_due()
+
+    def flag(self) -> None:  # a worker asks a supervisor to look at a finished item
+        self.desk.flag_for_supervisor(self.worker, self.items[1].id, "seal looks re-glued")
+
+    def resolve(self) -> None:  # the supervisor releases it with a note: audited, relabelled, its tote follows
+        with self.desk.db.unit_of_work() as uow:
+            resolutions.resolve(uow, self.desk.ctx, self.supervisor, self.items[1].id, "release",
+                                "factory seal, checked", disposition="recycle")
+        self.queue.process_due()
+
+    def override(self) -> None:  # a supervisor changes a decision with a reason; the slip reprints
+        with self.desk.db.unit_of_work() as uow:
+            overrides.override(uow, self.desk.ctx, self.supervisor, self.items[2].id, disposition="liquidate",
+                               reason="other", note="box crushed in the tote")
+        self.queue.process_due()
+
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         return [(name, getattr(self, name)) for name in (
             "finalize", "print_all", "void_printed", "void_before_printing", "reroute", "reprint", "cancel",
-            "printer_fails", "retry_now", "crash_while_printing", "sign_in_again", "draft_work", "regrade",
-            "confirm_tote", "close_tote")]
+            "printer_fails", "retry_now", "crash_while_printing", "died_mid_send", "sign_in_again", "draft_work",
+            "regrade", "confirm_tote", "flag", "resolve", "override", "close_tote")]
 
 
 def check_every_change(dock: Dock, central: Database) -> None:
