@@ -68,9 +68,17 @@ def _answers(record: ItemRecord) -> str:
 
 
 def _audit(record: ItemRecord) -> str:
-    rows = [(line.at.astimezone().strftime("%d %b %H:%M:%S"), f"{line.who}: {line.action} {line.detail}")
-            for line in record.audit]
+    rows = [(line.at.astimezone().strftime("%d %b %H:%M:%S"),
+             f"{line.who}: {line.action} {line.detail}{_changes(line.before, line.after)}") for line in record.audit]
     return f"<h3>Audit trail</h3>{_table(rows)}"
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """What an event changed, e.g. ' (disposition: restock → liquidate)'; nothing when it kept no values."""
+    before, after = before or {}, after or {}
+    changed = [f"{key}: {before.get(key, '—')} → {after[key]}" for key in after
+               if key in before and before.get(key) != after[key]]
+    return f" ({'; '.join(changed)})" if changed else ""
 
 
 def _prints(record: ItemRecord) -> str:

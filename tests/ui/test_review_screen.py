@@ -152,3 +152,31 @@ def test_the_board_refreshes_by_itself_and_keeps_the_focused_tile(station, desk,
     finish_item(desk, worker)  # another station's process, or this one's sync round, adds an item
     qtbot.waitUntil(lambda: graded.value.text() == "2", timeout=7000)  # within the 5 s refresh
     assert exceptions_tile.hasFocus()
+
+
+def test_filters_typed_in_the_search_line_list_those_items(station, desk, worker, qtbot):
+    items = [finish_item(desk, worker) for _ in range(2)]
+    review = open_board(station, qtbot)
+    grade = items[0].grade
+    qtbot.keyClicks(review.search, f"grade:{grade} station:d01")
+    qtbot.keyClick(review.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: review.tabs.currentWidget() is review.items and len(review.items.rows) == 2,
+                    timeout=8000)
+    assert {row.grade for row in review.items.rows} == {grade}
+    qtbot.keyClicks(review.search, "colour:red")
+    qtbot.keyClick(review.search, Qt.Key.Key_Return)
+    assert "not a search key" in review.banner.text()
+
+
+def test_the_record_shows_an_override_with_before_and_after(station, desk, worker, qtbot, db):
+    from app.review.overrides import override
+
+    item = finish_item(desk, worker)
+    supervisor = desk.sign_in("B2001", "2222")
+    with db.unit_of_work() as uow:
+        override(uow, desk.ctx, supervisor, item.id, disposition="liquidate", reason="other", note="box crushed")
+    review = open_board(station, qtbot)
+    review.open_record(item.id)
+    qtbot.waitUntil(lambda: "Override" in review.items.record.toPlainText(), timeout=8000)
+    text = review.items.record.toPlainText()
+    assert f"disposition: {item.disposition} → liquidate" in text and "box crushed" in text

@@ -13,7 +13,9 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from app.errors import ReturnsDeskError
 from app.review.desk import Reading, ReviewDesk
+from app.review.query import parse_query
 from app.review.search import ItemFilter
 from app.services.views import OperatorView
 from ui.background import BackgroundOps
@@ -51,7 +53,8 @@ class ReviewScreen(QWidget):
         layout.addLayout(top)
         self.search = QLineEdit()
         self.search.setObjectName("reviewSearch")
-        self.search.setPlaceholderText("Scan an LPN or RMA, or type an order, SKU, GTIN or serial, then Enter")
+        self.search.setPlaceholderText("Scan an LPN or RMA, or type a code, words or filters "
+                                       "(grade:C station:D02 from:2026-11-28 …), then Enter")
         self.search.returnPressed.connect(self._search)
         layout.addWidget(self.search)
         self.banner = Banner()
@@ -164,12 +167,18 @@ class ReviewScreen(QWidget):
         text = self.search.text().strip()
         if not text:
             return
+        try:
+            wanted = parse_query(text, self.desk.ctx.local_today())
+        except ReturnsDeskError as exc:
+            self.banner.show_message(str(exc), BAD)
+            return
         self.search.clear()
+        if wanted != ItemFilter(text=wanted.text):  # filters typed: the list, no single record
+            self.show_items(wanted)
+            return
 
         def found(item_id: uuid.UUID | None) -> None:
-            self.item_filter = ItemFilter(text=text)
-            self.tabs.setCurrentWidget(self.items)
-            self.refresh()
+            self.show_items(wanted)
             if item_id is not None:
                 self.open_record(item_id)
 
