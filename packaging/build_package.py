@@ -173,14 +173,25 @@ def stage_tree(bundle: Path, root: Path) -> None:
 
 
 def normalise_modes(root: Path) -> None:
-    """Folders 755, files 644 unless executable (755): what dpkg and lintian expect, whatever the umask was."""
+    """Folders 755; programs (ELF executables, scripts) 755; everything else, shared libraries too, 644: what
+    dpkg and lintian expect, whatever modes the wheels shipped their files with."""
     for path in root.rglob("*"):
         if path.is_symlink():
             continue
-        if path.is_dir():
-            path.chmod(0o755)
-        else:
-            path.chmod(0o755 if path.stat().st_mode & 0o111 else 0o644)
+        path.chmod(0o755 if path.is_dir() or is_program(path) else 0o644)
+
+
+def is_program(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(18)
+    if head.startswith(b"#!"):
+        return True
+    # ELF type at offset 16: 2 = executable; 3 = shared object, which is also what a PIE program is, so a
+    # shared object counts as a program only when it is not named like a library.
+    if not head.startswith(b"\x7fELF") or len(head) < 18:
+        return False
+    elf_type = int.from_bytes(head[16:18], "little")
+    return elf_type == 2 or (elf_type == 3 and ".so" not in path.name)
 
 
 def installed_size_kib(root: Path) -> int:
@@ -225,7 +236,7 @@ def run_lintian(deb: Path) -> None:
     """lintian with the package's overrides (each one explained there and in docs/installing.md)."""
     need_tool("lintian", "lintian")
     report = WORK / "lintian.txt"
-    done = run(["lintian", "--no-tag-display-limit", "--fail-on", "error,warning", deb],
+    done = run(["lintian", "--tag-display-limit", "0", "--fail-on", "error,warning", deb],
                capture_output=True)
     report.write_text(done.stdout + done.stderr, encoding="utf-8")
     print(done.stdout + done.stderr, end="")
