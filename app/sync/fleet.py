@@ -17,7 +17,6 @@ import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -54,19 +53,15 @@ class CentralSchemaTooNew(CentralSchemaMismatch):
 
 
 def running_version() -> tuple[str, str]:
-    """(version, build) of this program: app/version.py when the build embedded one, else the package's
-    version and build "dev" (running from source)."""
-    import app
-
-    embedded: Any
+    """(version, build) of this program: app/version.py's build_info() (the embedded build commit, or the
+    checkout's); without that module, the package's version and build "dev"."""
     try:
-        embedded = importlib.import_module("app.version")  # written by the build (packaging/)
-    except ImportError:
-        embedded = None
+        info = importlib.import_module("app.version").build_info()
+        return str(info.version), str(info.commit)
+    except (ImportError, AttributeError):
+        import app
 
-    version = getattr(embedded, "VERSION", None) or getattr(embedded, "__version__", None) or app.__version__
-    build = getattr(embedded, "BUILD", None) or getattr(embedded, "build", None) or "dev"
-    return str(version), str(build)
+        return app.__version__, "dev"
 
 
 def version_key(version: str) -> tuple[int, ...]:
