@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QHelpEvent, QPainter, QPalette
+from PySide6.QtGui import QHelpEvent, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -177,3 +177,10 @@ class Banner(QLabel):
     def clear(self) -> None:
         self.setText("")
         self.hide()
+
+
+def is_typing(event: QKeyEvent) -> bool:
+    """A printable key without Ctrl/Alt: a scanner's or a person's typing, not a shortcut or navigation."""
+    text = event.text()
+    plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier))
+    return bool(plain) and len(text) == 1 and text.isprintable() and not text.isspace()

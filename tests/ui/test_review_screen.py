@@ -180,3 +180,12 @@ def test_the_record_shows_an_override_with_before_and_after(station, desk, worke
     qtbot.waitUntil(lambda: "Override" in review.items.record.toPlainText(), timeout=8000)
     text = review.items.record.toPlainText()
     assert f"disposition: {item.disposition} → liquidate" in text and "box crushed" in text
+
+
+def test_a_scan_while_a_tile_has_the_focus_opens_that_item(station, desk, worker, qtbot):
+    item = finish_item(desk, worker)
+    review = open_board(station, qtbot)
+    review.board.tiles[0].setFocus()
+    qtbot.keyClicks(review.board.tiles[0], item.lpn or "")  # the wedge types into whatever has the focus
+    qtbot.keyClick(review.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: (item.lpn or "") in review.items.record.toPlainText(), timeout=8000)

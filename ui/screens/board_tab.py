@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWi
 
 from ui.charts import BarChart, LineChart, StackedBar
 from ui.review_charts import disposition_bars, grade_parts, hour_points
-from ui.widgets import label
+from ui.widgets import is_typing, label
 
 TILE_COLUMNS = 4
 ARROWS = {Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1), Qt.Key.Key_Up: (-1, 0), Qt.Key.Key_Down: (1, 0)}
@@ -49,6 +49,7 @@ class TileView(QFrame):
 
 class BoardTab(QWidget):
     tile_opened = Signal(object)  # the tile; its `filter` says which items
+    typed = Signal(str)  # a printable key on a tile (a scan): the screen's search line takes it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,6 +103,9 @@ class BoardTab(QWidget):
         return False
 
     def _key(self, tile: TileView, event: QKeyEvent) -> bool:
+        if is_typing(event):
+            self.typed.emit(event.text())
+            return True
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.tile_opened.emit(tile.tile)
             return True

@@ -9,8 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.errors import ReturnsDeskError
@@ -26,9 +26,11 @@ from ui.screens.exceptions_tab import ExceptionsTab
 from ui.screens.items_tab import ItemsTab
 from ui.screens.operators_tab import OperatorsTab
 from ui.theme import BAD, WARN
-from ui.widgets import Banner, label
+from ui.widgets import Banner, is_typing, label
 
 REFRESH_MS = 5000
+
+
 
 
 class ReviewScreen(QWidget):
@@ -79,6 +81,13 @@ class ReviewScreen(QWidget):
         back_key.activated.connect(self.back_requested)
         sign_out_key = QShortcut(QKeySequence("F12"), self)
         sign_out_key.activated.connect(self.sign_out_requested)
+        find_key = QShortcut(QKeySequence("Ctrl+F"), self)
+        find_key.activated.connect(self.search.setFocus)
+        # A scan (or typing) while a tile, a list or a record has the focus goes to the search line, so
+        # scanning an LPN anywhere on the desk opens it.
+        for typed_into in (self.items.table, self.items.record, self.exceptions.table, self.operators.table):
+            typed_into.installEventFilter(self)
+        self.board.typed.connect(self._type_into_search)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -149,6 +158,16 @@ class ReviewScreen(QWidget):
     def _filter_words(self) -> str:
         text = self.item_filter.text
         return f" matching “{text}”" if text else ""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and is_typing(event):
+            self._type_into_search(event.text())
+            return True
+        return False
+
+    def _type_into_search(self, text: str) -> None:
+        self.search.setFocus()
+        self.search.insert(text)
 
     # Finding ----------------------------------------------------------------------------------------------
     def _open_tile(self, tile: Any) -> None:
