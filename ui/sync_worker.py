@@ -50,7 +50,7 @@ class StationSync(QObject):
             # With the station's context the loop also takes this station's items changed centrally (a
             # supervisor's override elsewhere) and reprints them here (app/sync/pull_items.py).
             self.loop = SyncLoop(local, self._central, settings.station_id, settings.sync_interval_s,
-                                 on_status=lambda _status: None, ctx=ctx)
+                                 on_status=lambda _status: None, ctx=ctx, min_version=settings.min_version)
             self.status_label.setText("Sync: starting…")
             self._round()
 

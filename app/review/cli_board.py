@@ -19,6 +19,7 @@ from app.review.board import BoardFigures, board_figures, board_window
 from app.review.recovery import load_recovery_rates
 from app.review.search import ItemFilter, ItemRow, find_items
 from app.review.source import ReviewSource, Scope
+from app.review.stations import FleetPolicy
 from app.sync.modes import open_station_database, rules_folders
 from app.sync.runner import read_status
 
@@ -34,7 +35,8 @@ def run_review(args: argparse.Namespace, settings: Settings) -> int:
 
         def figures(uow: UnitOfWork, scope: Scope) -> BoardFigures:
             return board_figures(uow, now, day_start, shift_start, station=args.station, rates=rates,
-                                 this_station=settings.station_id, local_sync=local_sync)
+                                 this_station=settings.station_id, local_sync=local_sync,
+                                 fleet=FleetPolicy.of(settings))
 
         return figures
 

@@ -20,6 +20,7 @@ from app.review.operators_admin import OperatorDesk
 from app.review.periods import Period, review_period
 from app.review.recovery import load_recovery_rates
 from app.review.source import ReviewSource, Scope
+from app.review.stations import FleetPolicy
 from app.services import operators
 from app.services.context import StationContext
 from app.services.views import ItemView, OperatorView
@@ -46,6 +47,7 @@ class ReviewDesk:
         self.shift_starts = parse_shift_starts(settings.shift_starts)
         self.rules_dir = rules_folders(settings)[0]  # the site's own folder, or the one pulled from central
         self.rates = load_recovery_rates(self.rules_dir)
+        self.fleet = FleetPolicy.of(settings)
         # Operators are kept centrally in station mode (app/review/operators_admin.py).
         self._central = open_central(settings) if settings.mode == "station" and settings.central_db else None
         self.operator_desk = OperatorDesk(station_db, ctx, self._central)
@@ -76,7 +78,7 @@ class ReviewDesk:
         local_sync = read_status(self.station_db) if self.settings.mode == "station" else None
         figures, scope = self.source.read(lambda uow, _scope: board.board_figures(
             uow, period.now, period.day_start, period.shift_start, station, self.rates,
-            this_station=self.ctx.station_id, local_sync=local_sync))
+            this_station=self.ctx.station_id, local_sync=local_sync, fleet=self.fleet))
         return Reading(figures, scope)
 
     def find_items(self, filter: search.ItemFilter) -> Reading:

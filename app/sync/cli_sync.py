@@ -41,7 +41,8 @@ def run_sync(args: argparse.Namespace, settings: Settings) -> int:
                 return 0
         central = open_central(settings)
         try:
-            report = sync_once(local, central, settings.station_id, ctx=station_context(settings))
+            report = sync_once(local, central, settings.station_id, ctx=station_context(settings),
+                               min_version=settings.min_version)
             print(f"Pulled {report.pulled.total} changed master-data rows "
                   f"({', '.join(f'{k} {v}' for k, v in report.pulled.rows.items())}).")
             return _say_pushed(report.pushed, missing_centrally(local, central, settings.station_id))
