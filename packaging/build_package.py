@@ -255,7 +255,7 @@ def compile_nsis(bundle: Path) -> Path:
     out = WORK / "nsis" / f"ReturnsDesk-setup-{__version__}-SCRIPT-CHECK-linux-bundle.exe"
     out.parent.mkdir(parents=True, exist_ok=True)
     done = run(["makensis", "-V2", "-WX", f"-DVERSION={__version__}", f"-DBUNDLE_DIR={bundle}",
-                f"-DOUTFILE={out}", "-DEXE_NAME=returns-desk", "-DCOMPRESSOR=zlib",
+                f"-DOUTFILE={out}", "-DCOMPRESSOR=zlib",
                 PACKAGING / "windows" / "returns-desk.nsi"])
     if done.returncode != 0:
         raise BuildError("makensis rejected packaging/windows/returns-desk.nsi (its output is above).")
