@@ -54,8 +54,7 @@ xdotool key F6; sleep 2.5
 shot 2-board
 xdotool key Right Right Down; sleep 0.5
 shot 3-tile-focused
-xdotool key Tab Tab; sleep 0.3  # (the search line is first in the tab order after the tiles' row)
-xdotool key ctrl+a
+xdotool key ctrl+f; sleep 0.3  # the search line (typing on a tile would go there too)
 xdotool type --delay "$delay" "grade:A station:D01"; xdotool key Return; sleep 2
 shot 4-filtered
 xdotool key Down Down Return; sleep 1.5

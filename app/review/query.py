@@ -47,3 +47,15 @@ def _value(key: str, value: str, today: date) -> Any:
     if key == "grade":
         return value.capitalize() if value.lower() == "salvage" else value.upper()
     return value.lower()
+
+
+def describe_filter(found: ItemFilter) -> str:
+    """The filter in words for the list's caption: 'grade A · station D01 · matching “iPhone”'."""
+    parts = [f"{key} {getattr(found, field)}" for key, field in KEYS.items() if getattr(found, field)]
+    parts += [label for flag, label in ((found.open_exceptions, "held for a person"),
+                                        (found.quarantined, "in quarantine")) if flag]
+    if found.since:
+        parts.append(f"since {found.since.astimezone():%d %b %H:%M}")
+    if found.text:
+        parts.append(f"matching “{found.text}”")
+    return " · ".join(parts)

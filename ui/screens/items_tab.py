@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,7 @@ class ItemsTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.itemActivated.connect(lambda _cell: self.open_selected())
+        self.table.installEventFilter(self)  # Enter on a row opens its record (whatever the platform's default)
         self.record = QTextBrowser()
         self.record.setObjectName("record")
         split.addWidget(self.table)
@@ -97,11 +97,15 @@ class ItemsTab(QWidget):
         self.record.setHtml(record_html(record))
         self.record.setFocus()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_selected()
+            return True
+        return False
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_Escape and self.record.hasFocus():
             self.table.setFocus()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
-            self.open_selected()
             return
         super().keyPressEvent(event)

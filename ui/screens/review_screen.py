@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTabWidget, Q
 
 from app.errors import ReturnsDeskError
 from app.review.desk import Reading, ReviewDesk
-from app.review.query import parse_query
+from app.review.query import describe_filter, parse_query
 from app.review.search import ItemFilter
 from app.services.views import OperatorView
 from ui.background import BackgroundOps
@@ -44,6 +44,7 @@ class ReviewScreen(QWidget):
         self.lane = ops.lane("review", self)
         self.operator: OperatorView | None = None
         self.item_filter = ItemFilter()
+        self._focus_list = False
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(label("Supervisor's desk", "title"))
@@ -147,17 +148,17 @@ class ReviewScreen(QWidget):
         self.board.show_figures(figures)
 
     def _show_items(self, rows: list[Any]) -> None:
-        self.items.show_rows(rows, f"{len(rows)} item(s){self._filter_words()}, newest first.")
+        words = describe_filter(self.item_filter)
+        self.items.show_rows(rows, f"{len(rows)} item(s){': ' + words if words else ''}, newest first.")
+        if self._focus_list:  # after a search or a tile: arrows move in the list, Enter opens a record
+            self._focus_list = False
+            self.items.table.setFocus()
 
     def _show_exceptions(self, rows: list[Any]) -> None:
         self.exceptions.show_rows(rows, self.desk.ctx.clock.now())
 
     def _show_operators(self, rows: list[Any]) -> None:
         self.operators.show_rows(rows, self.desk.ctx.clock.now())
-
-    def _filter_words(self) -> str:
-        text = self.item_filter.text
-        return f" matching “{text}”" if text else ""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and is_typing(event):
@@ -179,6 +180,7 @@ class ReviewScreen(QWidget):
 
     def show_items(self, item_filter: ItemFilter) -> None:
         self.item_filter = item_filter
+        self._focus_list = True
         self.tabs.setCurrentWidget(self.items)  # its refresh loads the list
         self.refresh()
 

@@ -35,3 +35,11 @@ def test_salvage_operator_flag_rule_cause() -> None:
 def test_refusals_say_what_to_write(text: str, words: str) -> None:
     with pytest.raises(InvalidState, match=words):
         parse_query(text, TODAY)
+
+
+def test_a_filter_in_words() -> None:
+    from app.review.query import describe_filter
+
+    words = describe_filter(parse_query("grade:a station:d01 phone", TODAY))
+    assert words == "station D01 · grade A · matching “phone”"
+    assert describe_filter(ItemFilter(open_exceptions=True)) == "held for a person"
