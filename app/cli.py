@@ -117,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui(settings)
         return _run_guarded(args, settings)
     except ReturnsDeskError as exc:
+        if args.command is None:  # the window's start: a dialog in words, not only stderr (issue 11)
+            from ui.main import start_failed_before_settings
+
+            return start_failed_before_settings(exc)
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

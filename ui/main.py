@@ -1,17 +1,33 @@
-"""Start the station: settings → database (migrated) → rules (checked) → window."""
+"""Start the station: settings → database (migrated) → rules (checked) → window.
+
+A start that fails says why in a dialog, in words, with what to do (never only a traceback on stderr): bad
+settings, a database that cannot be opened, missing Qt system libraries (told without Qt, which could not
+open a window). The log and crash reports are in the platform log folder (app/logging_setup.py, app/crash.py).
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
+import shutil
+import subprocess
 import sys
+from typing import TYPE_CHECKING
 
-from app.config import Settings, data_dir
+from app import __version__, crash
+from app.config import Settings
+from app.doctor.startup import TITLE, startup_failure_words
 from app.errors import ReturnsDeskError
+from app.logging_setup import configure_logging, log_dir
 from app.services.desk import Desk
 from app.wiring import build_station
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QWidget
+
 UI_SWITCH_INTERVAL_S = 0.001
+log = logging.getLogger(__name__)
 
 
 def build_desk(settings: Settings) -> Desk:
@@ -20,30 +36,51 @@ def build_desk(settings: Settings) -> Desk:
 
 
 def run_gui(settings: Settings) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    _start_logging()
+    log.info("Returns Desk %s starting: station %s, %s mode, database %s", __version__, settings.station_id,
+             settings.mode, _describe(settings))
+    if not _qt_can_start():
+        return 2
+    from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
-    from ui.single_instance import ALREADY_RUNNING_EXIT, RaiseServer, claim_station
+    from ui.single_instance import ALREADY_RUNNING_EXIT, claim_station
 
-    log_dir = data_dir()
-    log_dir.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(filename=log_dir / "returns-desk.log", level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv)
+    try:
+        _refuse_missing_database_folder(settings)  # before the station's lock file is made next to it
+    except ReturnsDeskError as exc:
+        log.error("start-up failed: %s", exc)
+        show_startup_failure(startup_failure_words(exc, settings, log_dir()))
+        return 2
     # One window per station and database: a second start brings the first to the front and exits.
     lock = claim_station(settings)
     if lock is None:
         return ALREADY_RUNNING_EXIT
+    crash.install()  # after the claim: a second start must not touch the running window's fault file
+    try:
+        return _run_window(app, settings)
+    finally:
+        lock.release()
+        crash.uninstall()
+        log.info("Returns Desk stopped")
+
+
+def _run_window(app: QCoreApplication, settings: Settings) -> int:
+    from ui.main_window import MainWindow
+    from ui.single_instance import RaiseServer
+
     raiser = RaiseServer(settings)
     try:
         desk = build_desk(settings)
-    except ReturnsDeskError as exc:
+    except Exception as exc:
         # Never start half-configured: say what is wrong and stop.
-        QMessageBox.critical(None, "Returns Desk cannot start", f"{exc}\n\nThe station did not start.")
+        log.exception("start-up failed")
+        show_startup_failure(startup_failure_words(exc, settings, log_dir()))
         return 2
     window = MainWindow(desk, settings)
     raiser.window = window
     window.show_on_screen()  # full screen in kiosk mode, never larger than the screen
+    _tell_about_crashes(window)
     # Start-up objects live until exit: keep them out of the collector's full passes, which would otherwise
     # stall the GUI thread (and every other) for tens of milliseconds during a long sync push.
     gc.freeze()
@@ -52,5 +89,89 @@ def run_gui(settings: Settings) -> int:
     sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
     code = app.exec()
     desk.db.dispose()
-    lock.release()
     return int(code)
+
+
+def _refuse_missing_database_folder(settings: Settings) -> None:
+    from app.db.engine import ensure_folder
+    from app.db.identity import sqlite_file
+
+    path = sqlite_file(settings.db) if settings.mode != "direct" else None
+    if path is not None:
+        ensure_folder(path)
+
+
+def show_startup_failure(text: str) -> None:
+    """The failure in a dialog (and on stderr, for a terminal). Creates the application when there is none."""
+    print(f"error: {text}", file=sys.stderr)
+    if not _qt_can_start():
+        return
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _app = QApplication.instance() or QApplication(sys.argv)
+    QMessageBox.critical(None, TITLE, text)
+
+
+def start_failed_before_settings(error: BaseException) -> int:
+    """Settings that do not load (app/cli.py, before run_gui): the same dialog."""
+    _start_logging()
+    log.error("start-up failed: %s", error)
+    show_startup_failure(startup_failure_words(error, None, log_dir()))
+    return 2
+
+
+def _tell_about_crashes(window: QWidget) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    reports = crash.new_reports()
+    notice = crash.crash_notice(reports)
+    if notice is None:
+        return
+    log.warning("%d crash report(s) since the last start, latest %s", len(reports), reports[-1])
+    crash.mark_seen(reports)
+    QMessageBox.information(window, "Returns Desk stopped unexpectedly", notice)
+
+
+def _start_logging() -> None:
+    try:
+        configure_logging()
+    except OSError as exc:  # an unwritable log folder must not stop the station; doctor reports it
+        print(f"warning: cannot write the log in {log_dir()}: {exc}", file=sys.stderr)
+
+
+def _qt_can_start() -> bool:
+    """False (after telling, without Qt) when the window's platform plugin cannot load: Qt would abort."""
+    from app.doctor.qt import startup_problem
+
+    problem = startup_problem()
+    if problem is None:
+        return True
+    words = problem.words()
+    log.error("%s", words)
+    print(f"error: {words}", file=sys.stderr)
+    _tell_without_qt(TITLE, words)
+    return False
+
+
+def _tell_without_qt(title: str, text: str) -> None:
+    """A message box from the desktop's own tools, so a launcher icon that cannot start still says why."""
+    for tool, args in (("zenity", ["--error", f"--title={title}", f"--text={text}"]),
+                       ("kdialog", ["--title", title, "--error", text]),
+                       ("xmessage", ["-center", f"{title}\n\n{text}"])):
+        path = shutil.which(tool)
+        if path is None:
+            continue
+        try:
+            subprocess.run([path, *args], timeout=600, check=False, capture_output=True)
+            return
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+
+
+def _describe(settings: Settings) -> str:
+    from app.db.engine import describe_url
+
+    try:
+        return describe_url(settings.db) if settings.mode != "direct" else "central (direct mode)"
+    except Exception:
+        return "(not a database URL)"

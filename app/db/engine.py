@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.identity import FileIdentity
+from app.errors import ConfigError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Execution option of a unit of work that only reads: on SQLite it begins a plain (deferred) transaction,
@@ -22,13 +23,32 @@ def make_engine(url: str, identity: FileIdentity | None = None, **kwargs: Any) -
     """`identity`: the SQLite file's identity, checked as every transaction begins (app/db/identity.py)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+            ensure_folder(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate(identity))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def ensure_folder(database: Path) -> None:
+    """The default location (the user data folder) is created on first run; any other folder must exist: a
+    mistyped path or an unmounted share would otherwise become a new, empty database and look like lost work."""
+    from app.config import data_dir
+
+    folder = database.parent
+    if folder.is_dir():
+        return
+    default = data_dir()
+    if folder == default or default in folder.parents:
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    raise ConfigError(
+        f"The database folder {folder} does not exist (database {database}). Returns Desk does not create a new, "
+        "empty database in a folder that is not there: check the db setting (or --db / RETURNS_DESK_DB) for a "
+        "typing mistake or a disk that is not mounted, or create the folder if a new database is wanted there."
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
