@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 KEEP_BACKUPS = 5
 
 # Bump with every new migration file (a test checks it equals Alembic's head).
-HEAD_REVISION = "0006_review_indexes"
+HEAD_REVISION = "0007_station_report"
 
 
 def _alembic_config() -> Config:
