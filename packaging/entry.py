@@ -24,8 +24,11 @@ def _exit_when_ready() -> None:
     started = time.monotonic()
 
     def check() -> None:
-        windows = [w for w in app.topLevelWidgets() if w.isVisible() and type(w).__name__ == "MainWindow"]
-        if windows and app.focusWidget() is not None:
+        # The window's own focus widget, not the application's: with no window manager (a bare X server)
+        # the window is never activated, yet it is on screen with the badge field focused within it.
+        ready = [w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()
+                 and w.focusWidget() is not None and w.windowHandle() is not None and w.windowHandle().isExposed()]
+        if ready:
             print(f"ready {time.time():.6f}", flush=True)
             app.quit()
         elif time.monotonic() - started > READY_TIMEOUT_S:

@@ -7,11 +7,16 @@ of known harmless lines below.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from app import __version__
 
@@ -145,4 +150,34 @@ def test_labels_and_slips_render_from_the_bundle(unpacked: Path, station_env: di
 def test_gui_starts_to_scan_ready_and_quits(unpacked: Path, station_env: dict[str, str]) -> None:
     run(unpacked, station_env, "demo", "load", "--if-empty")
     done = run(unpacked, station_env, extra_env={"RETURNS_DESK_EXIT_WHEN_READY": "1"})
+    assert re.fullmatch(r"ready \d+\.\d+", done.stdout.strip()), done.stdout
+
+
+@pytest.fixture()
+def x_display(tmp_path: Path) -> Iterator[str]:
+    """A bare X server (Xvfb, no window manager) on a free display number."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.fail("Xvfb is not installed: `sudo apt-get install -y xvfb` (.ci/run installs it)")
+    read_fd, write_fd = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    try:
+        assert number, "Xvfb did not start"
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_gui_on_a_real_x_server_with_the_xcb_plugin(unpacked: Path, station_env: dict[str, str],
+                                                    x_display: str) -> None:
+    """The xcb platform plugin loads with the libraries of the package's Depends (the issue's fresh-machine
+    failure), and the window gets to scan-ready on a real, if virtual, X server."""
+    run(unpacked, station_env, "demo", "load", "--if-empty")
+    done = run(unpacked, station_env, extra_env={"RETURNS_DESK_EXIT_WHEN_READY": "1", "QT_QPA_PLATFORM": "xcb",
+                                                 "DISPLAY": x_display})
     assert re.fullmatch(r"ready \d+\.\d+", done.stdout.strip()), done.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app import __version__
 from app.cli import build_parser
 from app.version import BuildInfo, git_commit, read_build_info, version_line, write_build_info
@@ -37,12 +39,11 @@ def test_commit_from_a_branch_ref_a_packed_ref_and_a_detached_head(tmp_path: Pat
     assert git_commit(tmp_path / "elsewhere") is None
 
 
-def test_dash_dash_version_prints_version_and_build(capsys: object) -> None:
+def test_dash_dash_version_prints_version_and_build(capsys: pytest.CaptureFixture[str]) -> None:
     parser = build_parser()
-    try:
+    with pytest.raises(SystemExit) as done:
         parser.parse_args(["--version"])
-    except SystemExit as done:
-        assert done.code == 0
-    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert done.value.code == 0
+    out = capsys.readouterr().out
     assert out.strip() == version_line()
     assert out.startswith(f"returns-desk {__version__} (build ")
