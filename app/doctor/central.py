@@ -91,30 +91,52 @@ def _central_utc(conn: Connection) -> datetime:
 
 
 def _station_id(conn: Connection, settings: Settings, local_url: str | None) -> Finding:
-    """Until the fleet table tells (issue 11, app/sync/fleet.py), a shared id shows as this station's id on
-    items at central that this station's own file never had."""
+    """The fleet table's claim on the id (app/sync/fleet.py) against this station's own instance key; on a
+    central database without that table, the station's id on items at central this station never had."""
     if settings.mode != "station" or local_url is None:
         return warn("station-id", f"Whether station id {settings.station_id} is unique is not checked yet in "
                     f"{settings.mode} mode.", "Make sure no other station uses the same station_id.")
-    from app.db.models import ReturnItem
-
-    rows = conn.execute(select(ReturnItem.id).where(ReturnItem.station_id == settings.station_id)
-                        .order_by(ReturnItem.created_at.desc()).limit(SAMPLE_ITEMS)).scalars().all()
-    if not rows:
-        return ok("station-id", f"No items at the central database carry station id {settings.station_id} yet.")
     local = Database(local_url)
     try:
-        with local.unit_of_work(read_only=True) as uow:
-            ids = set(rows)
-            found = set(uow.session.scalars(select(ReturnItem.id).where(ReturnItem.id.in_(ids))))
+        if inspect(conn).has_table("station_report"):
+            return _claimed(conn, local, settings.station_id)
+        return _items_elsewhere(conn, local, settings.station_id)
     finally:
         local.dispose()
+
+
+def _claimed(conn: Connection, local: Database, station_id: str) -> Finding:
+    from app.db.models import StationReport
+    from app.sync import fleet, state
+
+    row = conn.execute(select(StationReport.instance_key, StationReport.host, StationReport.last_seen)
+                       .where(StationReport.station_id == station_id)).one_or_none()
+    if row is None:
+        return ok("station-id", f"Station id {station_id} is not used by any station yet; the first sync round "
+                  "claims it for this one.")
+    with local.engine.connect() as local_conn:
+        key = state.read(local_conn, fleet.INSTANCE_KEY)
+    if key == row.instance_key:
+        return ok("station-id", f"Station id {station_id} belongs to this station at the central database.")
+    return fail("station-id", fleet.taken_words(station_id, row.host, row.last_seen),
+                "Give this station its own station_id in station.toml (docs/fleet.md).", host=row.host)
+
+
+def _items_elsewhere(conn: Connection, local: Database, station_id: str) -> Finding:
+    from app.db.models import ReturnItem
+
+    rows = conn.execute(select(ReturnItem.id).where(ReturnItem.station_id == station_id)
+                        .order_by(ReturnItem.created_at.desc()).limit(SAMPLE_ITEMS)).scalars().all()
+    if not rows:
+        return ok("station-id", f"No items at the central database carry station id {station_id} yet.")
+    with local.unit_of_work(read_only=True) as uow:
+        found = set(uow.session.scalars(select(ReturnItem.id).where(ReturnItem.id.in_(set(rows)))))
     strangers = len(set(rows) - found)
     if strangers == 0:
-        return ok("station-id", f"Station id {settings.station_id}: every item at central with it was made here.")
+        return ok("station-id", f"Station id {station_id}: every item at central with it was made here.")
     return fail("station-id", f"{strangers} of the latest {len(rows)} items at the central database carry station "
-                f"id {settings.station_id} but are not in this station's database: another station probably "
-                "uses the same id (or this station's database was replaced).",
+                f"id {station_id} but are not in this station's database: another station probably uses the "
+                "same id (or this station's database was replaced).",
                 "Give every station its own station_id in station.toml; two stations with one id print the "
                 "same LPNs.", foreign_items=strangers)
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app import __version__
 from app.config import Settings, data_dir
 from app.doctor import central, hardware, local, qt
 from app.doctor.findings import FAIL, OK, WARN, Finding, fail
+from app.sync.fleet import running_version
 
 DEADLINE_S = 4.5  # the whole run answers within 5 s; a check still running then is reported as not answering
 
@@ -35,8 +35,10 @@ class Report:
         return any(f.status == FAIL for f in self.findings)
 
     def as_json(self) -> dict[str, Any]:
+        version, build = running_version()
         return {
-            "version": __version__,
+            "version": version,
+            "build": build,
             "station_id": self.settings.station_id,
             "mode": self.settings.mode,
             "at": self.at,
@@ -48,8 +50,9 @@ class Report:
 
     def as_text(self) -> str:
         marks = {OK: "ok  ", WARN: "WARN", FAIL: "FAIL"}
-        lines = [f"Returns Desk {__version__} doctor, station {self.settings.station_id} ({self.settings.mode} "
-                 f"mode), {self.at}"]
+        version, build = running_version()
+        where = f"station {self.settings.station_id} ({self.settings.mode} mode)"
+        lines = [f"Returns Desk {version} (build {build}) doctor, {where}, {self.at}"]
         for finding in self.findings:
             lines.append(f"[{marks.get(finding.status, finding.status)}] {finding.summary}")
             if finding.fix:
