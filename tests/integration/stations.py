@@ -25,6 +25,7 @@ from tests.helpers import answer_all
 
 def new_station(tmp_path: Path, central: Database, station_id: str, configuration: Configuration,
                 clock: MutableClock) -> Desk:
+    tmp_path.mkdir(parents=True, exist_ok=True)  # the station's own folder (a missing one is refused)
     local = Database(f"sqlite:///{tmp_path / f'{station_id}.db'}")
     migrate.upgrade(local)
     enable_outbox(local)

@@ -21,6 +21,7 @@ def free_port() -> int:
 
 
 def one_round(tmp_path, central_url: str) -> SyncStatus:
+    tmp_path.mkdir(parents=True, exist_ok=True)  # a new station's folder (a missing one is refused)
     local = Database(f"sqlite:///{tmp_path / 'station.db'}")
     migrate.upgrade(local)
     central = Database(central_url)

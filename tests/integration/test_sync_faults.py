@@ -19,6 +19,7 @@ from app.db.uow import Database
 from app.demo import load_demo_master_data
 from app.sync.central import open_central
 from app.sync.cli_sync import run_sync
+from app.sync.fleet import claim_again
 from app.sync.pull import pull_once
 from app.sync.runner import SyncErrorKind, SyncLoop, SyncStatus
 from tests.integration.stations import bulk_final_items, new_station
@@ -166,6 +167,7 @@ def test_a_duplicate_lpn_centrally_is_set_aside_and_the_rest_keeps_flowing(centr
     bulk_final_items(old, old.sign_in("B1001", "1111"), 1, clock)
     assert rounds(old, central).last_error is None
     desk = new_station(tmp_path, central, "D01", configuration, clock)
+    claim_again(desk.db, central, "D01")  # IT gave the id to the re-installed station (stations claim)
     ids = bulk_final_items(desk, desk.sign_in("B1001", "1111"), 40, clock)
 
     status = rounds(desk, central)

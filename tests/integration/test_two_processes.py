@@ -127,6 +127,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RETURNS_DESK_")}
     env.update(QT_QPA_PLATFORM="offscreen", RETURNS_DESK_DB=f"sqlite:///{tmp_path / 'station.db'}",
                RETURNS_DESK_STATION_ID="D01", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_STATE_HOME=str(tmp_path / "state"),
                XDG_CONFIG_HOME=str(tmp_path / "config"), TMPDIR=str(tmp_path))
     return env
 
@@ -158,7 +159,7 @@ def test_a_second_start_brings_the_first_window_forward_and_commands_that_write_
         assert second.returncode == 3, second.stderr
         assert "already running on station D01" in second.stderr and "brought to the front" in second.stderr
         assert time.monotonic() - started < 15
-        log = (tmp_path / "data" / "ReturnsDesk" / "returns-desk.log").read_text()
+        log = (tmp_path / "state" / "ReturnsDesk" / "log" / "returns-desk.log").read_text()
         assert "bringing the window to the front" in log
         assert first.poll() is None  # the first window keeps running
 
