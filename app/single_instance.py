@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from app.config import Settings, data_dir
-from app.db.engine import describe_url
+from app.db.engine import describe_url, ensure_folder
 from app.db.identity import sqlite_file
 from app.errors import StationAlreadyRunning
 
@@ -53,7 +53,7 @@ class InstanceLock:
 
     def acquire(self, exclusive: bool) -> bool:
         """Take the lock now, or return False when another process holds it (exclusively, or at all)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(self.path)  # never creates a missing database folder (only the default data folder)
         file = self.path.open("a+b")
         try:
             _lock(file, exclusive)

@@ -47,7 +47,8 @@ class MainWindow(QMainWindow):
         self._restyle()
         self.desk = desk
         self.settings = settings
-        self.review: ReviewScreen | None = None  # built at the first F6: a worker's station never pays for it
+        self.review: ReviewScreen | None = None
+        self.signed_in_as: OperatorView | None = None  # built at the first F6: a worker's station never pays for it
         self.ops = BackgroundOps(on_error=self.show_error, parent=self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -116,10 +117,14 @@ class MainWindow(QMainWindow):
             # The desk's modules load off the GUI thread now, so the first F6 only builds the screen.
             threading.Thread(target=_load_review_modules, name="review-imports", daemon=True).start()
         self.operator_label.setText(f"{operator.name} ({operator.role})")
+        self.signed_in_as = operator
         self.stack.setCurrentWidget(self.station_view)
         self.station.start(operator)
 
     def _sign_out(self) -> None:
+        leaving, self.signed_in_as = self.signed_in_as, None
+        if leaving is not None:  # audited (and so in the log), like the sign-in
+            self.ops.run_db(lambda: self.desk.sign_out(leaving), lambda _done: None)
         self.operator_label.setText("Not signed in")
         self.sign_in.reset()
         self.stack.setCurrentWidget(self.sign_in_view)

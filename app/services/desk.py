@@ -15,6 +15,7 @@ from app.review import flags
 from app.scanning.classify import Scan, classify_scan
 from app.services import finalize as fin
 from app.services import intake, operators, print_queue, totes
+from app.services.audit import record_event
 from app.services.context import StationContext
 from app.services.print_queue import PrintJobView
 from app.services.totes import ToteView
@@ -49,6 +50,10 @@ class Desk:
     def sign_in(self, badge: str, pin: str) -> OperatorView:
         with self.db.unit_of_work() as uow:
             return operators.sign_in(uow, self.ctx, badge, pin)
+
+    def sign_out(self, operator: OperatorView) -> None:
+        with self.db.unit_of_work() as uow:
+            record_event(uow, self.ctx, operator.id, "signed_out", None, detail=f"badge {operator.badge}")
 
     def set_first_pin(self, badge: str, pin: str) -> OperatorView:
         if self._first_pin is not None:

@@ -201,9 +201,12 @@ class SyncLoop:
 
     def run_round(self) -> None:
         try:
-            sync_once(self.local, self.central, self.station_id, should_stop=self._stop.is_set, ctx=self.ctx,
-                      min_version=self.min_version)
+            report = sync_once(self.local, self.central, self.station_id, should_stop=self._stop.is_set,
+                               ctx=self.ctx, min_version=self.min_version)
             self.failures = 0
+            if report.pulled.total or report.pushed.sent or report.pushed.conflicts:  # IT asks what went up
+                log.info("sync round: pulled %d master-data rows, pushed %d changes, %d conflicts",
+                         report.pulled.total, report.pushed.sent, len(report.pushed.conflicts))
         except CentralUnavailable as exc:
             self.failures += 1  # said once at WARNING; while it lasts, each retry at INFO
             log.log(logging.WARNING if self.failures == 1 else logging.INFO, "central database %s: %s",
