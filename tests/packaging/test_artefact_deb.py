@@ -135,7 +135,7 @@ def test_demo_load_then_doctor(unpacked: Path, station_env: dict[str, str]) -> N
 def test_labels_and_slips_render_from_the_bundle(unpacked: Path, station_env: dict[str, str],
                                                  tmp_path: Path) -> None:
     """ReportLab, python-barcode, Pillow and the fonts are all in the bundle: a label in every format."""
-    run(unpacked, station_env, "demo", "load", "--if-empty")
+    run(unpacked, station_env, "demo", "load", "--if-empty", "--history", "20")
     db = Path(station_env["XDG_DATA_HOME"]) / "ReturnsDesk" / "returns-desk.db"
     with sqlite3.connect(db) as conn:
         lpn = conn.execute("SELECT lpn FROM return_item WHERE lpn IS NOT NULL LIMIT 1").fetchone()[0]
@@ -148,7 +148,7 @@ def test_labels_and_slips_render_from_the_bundle(unpacked: Path, station_env: di
 
 
 def test_gui_starts_to_scan_ready_and_quits(unpacked: Path, station_env: dict[str, str]) -> None:
-    run(unpacked, station_env, "demo", "load", "--if-empty")
+    run(unpacked, station_env, "demo", "load", "--if-empty", "--history", "20")
     done = run(unpacked, station_env, extra_env={"RETURNS_DESK_EXIT_WHEN_READY": "1"})
     assert re.fullmatch(r"ready \d+\.\d+", done.stdout.strip()), done.stdout
 
@@ -177,7 +177,7 @@ def test_gui_on_a_real_x_server_with_the_xcb_plugin(unpacked: Path, station_env:
                                                     x_display: str) -> None:
     """The xcb platform plugin loads with the libraries of the package's Depends (the issue's fresh-machine
     failure), and the window gets to scan-ready on a real, if virtual, X server."""
-    run(unpacked, station_env, "demo", "load", "--if-empty")
+    run(unpacked, station_env, "demo", "load", "--if-empty", "--history", "20")
     done = run(unpacked, station_env, extra_env={"RETURNS_DESK_EXIT_WHEN_READY": "1", "QT_QPA_PLATFORM": "xcb",
                                                  "DISPLAY": x_display})
     assert re.fullmatch(r"ready \d+\.\d+", done.stdout.strip()), done.stdout
