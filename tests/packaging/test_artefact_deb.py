@@ -126,7 +126,8 @@ def test_demo_load_then_doctor(unpacked: Path, station_env: dict[str, str]) -> N
     # doctor exits 1 when a check fails on this machine (a printer that does not answer, say): read its JSON.
     done = run(unpacked, station_env, "doctor", "--json", ok_codes=(0, 1))
     report = json.loads(done.stdout)
-    assert report["version"] == __version__
+    build = json.loads((unpacked / "opt/returns-desk/_internal/app/build_info.json").read_text())
+    assert (report["version"], report["build"]) == (__version__, build["commit"])
     findings = {f["check"]: f for f in report["findings"]}
     for check in ("settings", "database", "migration", "rules"):
         assert findings[check]["status"] == "ok", findings[check]
