@@ -15,6 +15,7 @@ from app.config import Settings
 from app.services.desk import Desk
 from app.services.views import OperatorView
 from app.station.inputs import FunctionKey
+from app.version import build_info, version_line
 from ui.background import BackgroundOps
 from ui.errors import describe_error
 from ui.feedback import Feedback
@@ -69,10 +70,13 @@ class MainWindow(QMainWindow):
         self.sync = StationSync(desk.db, settings, self, ctx=desk.ctx)  # central sync on its own lane (issue 5)
         database = QLabel(desk.db.description)
         database.setToolTip(desk.db.description)
+        info = build_info()  # IT reads the version and build off the screen; the whole line as tooltip
+        version = QLabel(f"v{info.version} · {info.commit[:7]}")
+        version.setToolTip(version_line())
         # Two rows: who/where on top, the three background services below, so no text is cut off.
         self.statusBar().addWidget(status_rows(
             [self.operator_label, QLabel(f"Station {settings.station_id}"), database, self.save_label],
-            [self.scanners.status_label, self.printing.status_label, self.sync.status_label],
+            [self.scanners.status_label, self.printing.status_label, self.sync.status_label, version],
         ), 1)
         self.scanners.connect_station(self.station, self.sign_in_view.field)
         self.printing.connect_station(self.station)
