@@ -27,10 +27,23 @@ from sqlalchemy import insert, select, text  # noqa: E402
 from app.db import migrate  # noqa: E402
 from app.db.models import Operator, OutboxEntry, Product, ReturnItem  # noqa: E402
 from app.db.uow import Database  # noqa: E402
+from app.demo import load_demo_master_data  # noqa: E402
 from app.sync.codec import to_json  # noqa: E402
 from app.sync.pull import pull_once  # noqa: E402
-from app.sync.push import ITEM, _columns_of, copy_json_rows, push_once  # noqa: E402
+from app.sync.push import push_once  # noqa: E402
 from bench.datasets import OUT  # noqa: E402
+from bench.sync_outbox import (  # noqa: E402
+    clones,
+    copy_floor,
+    final_records,
+    load_data_floor,
+    mix,
+    sample_outbox,
+    station_file,
+)
+from bench.sync_outbox import (
+    fill_outbox as fill_real_outbox,
+)
 from tests.integration.servers import throwaway_database  # noqa: E402
 from ui.main import UI_SWITCH_INTERVAL_S  # noqa: E402
 
@@ -88,26 +101,6 @@ def central_with_master(central: Database) -> tuple[int, int]:
         uow.session.add_all([op, product])
         uow.session.flush()
         return op.id, product.id
-
-
-def time_copy(central: Database, payloads: list[dict[str, Any]]) -> float:
-    rows = [_columns_of(ITEM, p, {}) for p in payloads]
-    reset_central(central)
-    t = time.perf_counter()
-    with central.engine.begin() as conn:
-        copy_json_rows(conn, ITEM, rows)
-    return time.perf_counter() - t
-
-
-def time_push(local: Database, central: Database, payloads: list[dict[str, Any]]) -> tuple[float, int]:
-    fill_outbox(local, payloads)
-    reset_central(central)
-    t = time.perf_counter()
-    result = push_once(local, central, "D01")
-    elapsed = time.perf_counter() - t
-    with central.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM return_item")).scalar() == len(payloads)
-    return elapsed, result.sent
 
 
 def gui_stall(local: Database, central: Database, payloads: list[dict[str, Any]], with_push: bool,
@@ -185,60 +178,128 @@ def raw_read_floor(central: Database) -> float:
     return time.perf_counter() - t
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--catalog", type=int, default=1_000_000)
-    args = parser.parse_args()
-    figures: dict[str, Any] = {"records": args.records, "catalog": args.catalog}
+def reset_pushed(central: Database) -> None:
+    """Empty the tables a push writes (master data stays)."""
+    with central.engine.begin() as conn:
+        if central.engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE return_item, print_job, audit_event, container, sync_applied, sync_conflict"))
+            return
+        conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
+        for table in ("return_item", "print_job", "audit_event", "container", "sync_applied", "sync_conflict"):
+            conn.execute(text(f"TRUNCATE {table}"))  # our own table names
+        conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
+
+
+def push_rounds(engine_name: str, items: int, sample_items: int, rounds: int) -> dict[str, Any]:
+    """The real outbox of `items` items pushed to the central database, each push beside its floor (a raw
+    COPY / LOAD DATA of the same final rows) in the same loop: floor, push, floor, push, ..., floor."""
+    figures: dict[str, Any] = {"engine": engine_name, "items": items}
+    with throwaway_database(engine_name) as url, tempfile.TemporaryDirectory() as tmp:
+        central = Database(url)
+        migrate.upgrade(central)
+        load_demo_master_data(central)
+        sample = sample_outbox(central, sample_items)
+        copies = max(1, items // sample_items)
+        rows = list(clones(sample, copies))
+        figures["mix_per_item"] = mix(rows, copies * sample_items)
+        records = final_records(rows)
+        local = station_file(Path(tmp) / "station.db")
+
+        def floor() -> float:
+            reset_pushed(central)
+            if engine_name == "postgresql":
+                return copy_floor(central, records)
+            return load_data_floor(url, records)
+
+        floors, pushes = [floor()], []
+        for _ in range(rounds):
+            fill_real_outbox(local, rows)
+            reset_pushed(central)
+            gc.collect()
+            t = time.perf_counter()
+            result = push_once(local, central, "D01")
+            pushes.append(time.perf_counter() - t)
+            assert result.sent == len(rows) and not result.conflicts
+            with central.engine.connect() as conn:
+                assert conn.execute(text("SELECT count(*) FROM return_item")).scalar() == len(records["return_item"])
+                assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar() == len(records["audit_event"])
+            floors.append(floor())
+        figures |= {"outbox_rows": len(rows), "push_s": pushes, "floor_s": floors,
+                    "push_over_floor": [p / min(a, b) for p, a, b in zip(pushes, floors, floors[1:], strict=False)]}
+        local.dispose()
+        central.dispose()
+    return figures
+
+
+def pull_run(catalog: int) -> dict[str, Any]:
     with throwaway_database("postgresql") as url, tempfile.TemporaryDirectory() as tmp:
         central = Database(url)
         migrate.upgrade(central)
-        local = Database(f"sqlite:///{Path(tmp) / 'station.db'}")
-        migrate.upgrade(local)
-        operator_id, product_id = central_with_master(central)
-        payloads = item_payloads(args.records, operator_id, product_id)
-
-        # Like the app after start-up (ui/main.py): what exists now stays out of the collector's full passes,
-        # so the 100,000 payloads held here do not slow every Python step of the push (or of the COPY).
-        gc.collect()
-        gc.freeze()
-        copy_1 = time_copy(central, payloads)
-        push_s, sent = time_push(local, central, payloads)
-        copy_2 = time_copy(central, payloads)
-        copy_s = min(copy_1, copy_2)
-        figures |= {"copy_s": copy_s, "copy_runs_s": [copy_1, copy_2], "push_s": push_s, "push_sent": sent,
-                    "push_over_copy": push_s / copy_s, "push_rows_per_s": sent / push_s}
-        print(f"raw COPY of {args.records:,} records (floor) {copy_s:8.2f} s  (runs {copy_1:.2f}, {copy_2:.2f})")
-        print(f"push {sent:,} records (outbox → PostgreSQL) {push_s:8.2f} s  = {push_s / copy_s:.2f}x COPY "
-              f"({sent / push_s:,.0f}/s)")
-
-        idle = gui_stall(local, central, payloads[:1000], with_push=False)
-        stall = gui_stall(local, central, payloads, with_push=True)
-        unfrozen = gui_stall(local, central, payloads, with_push=True, freeze=False)
-        figures |= {"gui_max_gap_idle_ms": idle * 1000, "gui_max_gap_push_ms": stall * 1000,
-                    "gui_max_gap_push_no_freeze_ms": unfrozen * 1000}
-        print(f"GUI longest gap, idle 3 s (floor)          {idle * 1000:8.1f} ms")
-        print(f"GUI longest gap during a {args.records:,} push      {stall * 1000:8.1f} ms")
-        print(f"  same, without gc.freeze() (bench holds all payloads) {unfrozen * 1000:8.1f} ms")
-
-        seed_catalog(central, args.catalog)
-        read_s = raw_read_floor(central)
-        station = Database(f"sqlite:///{Path(tmp) / 'pull.db'}")
-        migrate.upgrade(station)
-        t = time.perf_counter()
-        pulled = pull_once(station, central)
-        pull_s = time.perf_counter() - t
-        figures |= {"pull_s": pull_s, "pull_rows": pulled.rows.get("product", 0), "raw_read_s": read_s,
-                    "pull_over_read": pull_s / read_s}
-        print(f"raw streamed read of {args.catalog:,} rows (floor)   {read_s:8.2f} s")
-        print(f"pull {pulled.rows.get('product', 0):,} catalog rows into SQLite   {pull_s:8.2f} s  "
-              f"= {pull_s / read_s:.2f}x read")
-        station.dispose()
-        local.dispose()
+        seed_catalog(central, catalog)
+        reads, pulls = [raw_read_floor(central)], []
+        for n in range(2):
+            station = station_file(Path(tmp) / f"pull{n}.db")
+            t = time.perf_counter()
+            pulled = pull_once(station, central)
+            pulls.append(time.perf_counter() - t)
+            assert pulled.rows.get("product", 0) == catalog
+            station.dispose()
+            reads.append(raw_read_floor(central))
         central.dispose()
+    return {"catalog": catalog, "pull_s": pulls, "read_s": reads,
+            "pull_over_read": [p / min(a, b) for p, a, b in zip(pulls, reads, reads[1:], strict=False)]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=100_000, help="items whose whole outbox is pushed")
+    parser.add_argument("--sample", type=int, default=50, help="items graded by the real services, then cloned")
+    parser.add_argument("--rounds", type=int, default=2, help="pushes per engine, each beside a floor")
+    parser.add_argument("--catalog", type=int, default=1_000_000)
+    parser.add_argument("--engines", default="postgresql,mariadb")
+    parser.add_argument("--skip", default="", help="comma list of: push, gui, pull")
+    args = parser.parse_args()
+    skip = set(args.skip.split(","))
+    figures: dict[str, Any] = {"load_before": os.getloadavg()}
+    # Like the app after start-up (ui/main.py): what the bench holds stays out of the collector's full passes.
+    gc.collect()
+    gc.freeze()
+    if "push" not in skip:
+        for engine_name in args.engines.split(","):
+            run = push_rounds(engine_name, args.items, args.sample, args.rounds)
+            figures[f"push_{engine_name}"] = run
+            print(f"{engine_name}: {run['outbox_rows']:,} outbox rows ({run['mix_per_item']})")
+            print(f"  floor (raw bulk load of the same final rows) s: {', '.join(f'{f:.2f}' for f in run['floor_s'])}")
+            print(f"  push s: {', '.join(f'{p:.2f}' for p in run['push_s'])}  ratio: "
+                  f"{', '.join(f'{r:.2f}x' for r in run['push_over_floor'])}  load {os.getloadavg()[0]:.2f}")
+    if "gui" not in skip:
+        figures |= gui_figures(args.items // 10)
+    if "pull" not in skip:
+        pull = pull_run(args.catalog)
+        figures["pull"] = pull
+        print(f"pull {args.catalog:,} catalog rows s: {', '.join(f'{p:.2f}' for p in pull['pull_s'])}; raw streamed "
+              f"read s: {', '.join(f'{r:.2f}' for r in pull['read_s'])}; ratio "
+              f"{', '.join(f'{r:.2f}x' for r in pull['pull_over_read'])}")
+    figures["load_after"] = os.getloadavg()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "sync.json").write_text(json.dumps(figures, indent=2))
+
+
+def gui_figures(records: int) -> dict[str, Any]:
+    """The longest GUI stall while a push runs on its own thread (the bench's item rows, as before)."""
+    with throwaway_database("postgresql") as url, tempfile.TemporaryDirectory() as tmp:
+        central = Database(url)
+        migrate.upgrade(central)
+        local = station_file(Path(tmp) / "station.db")
+        operator_id, product_id = central_with_master(central)
+        payloads = item_payloads(records, operator_id, product_id)
+        idle = gui_stall(local, central, payloads[:1000], with_push=False)
+        stall = gui_stall(local, central, payloads, with_push=True)
+        print(f"GUI longest gap, idle 3 s (floor) {idle * 1000:.1f} ms; during a {records:,}-record push "
+              f"{stall * 1000:.1f} ms")
+        local.dispose()
+        central.dispose()
+    return {"gui_max_gap_idle_ms": idle * 1000, "gui_max_gap_push_ms": stall * 1000}
 
 
 if __name__ == "__main__":
