@@ -86,7 +86,6 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
     demo's get one of their own when `invent_rmas` (not in station mode: RMAs are the central database's).
     Idempotent: skips if history exists."""
     rng = random.Random(seed)
-    configuration = load_site_configuration(settings)  # the site's rules, as the station grades
     with db.unit_of_work() as uow:
         finals = select(func.count()).select_from(ReturnItem).where(ReturnItem.status == ItemStatus.FINAL)
         if uow.session.scalar(finals):
@@ -98,30 +97,45 @@ def make_history(db: Database, settings: Settings, today: date, count: int = HIS
         rma_jobs = [(rma.rma_number, by_sku[line.sku], line.expected_serial)
                     for rma in rmas[: int(len(rmas) * RMA_SHARE_RECEIVED)] for line in rma.lines
                     if line.sku in by_sku]
-    graders = [o for o in operators if o.role != "admin"] or operators
+        graders = [o for o in operators if o.role != "admin"] or operators
+        return _grade_history(uow, settings, today, count, rng, stations, graders, rma_jobs, products, invent_rmas)
+
+
+def _grade_history(uow: UnitOfWork, settings: Settings, today: date, count: int, rng: random.Random,
+                   stations: tuple[str, ...], graders: list[OperatorView],
+                   rma_jobs: list[tuple[str, Product, str | None]], products: list[Product],
+                   invent_rmas: bool) -> int:
+    """Every item in the caller's one transaction (a savepoint each): one commit for the whole history, not
+    two per item, and the products and RMAs stay loaded in the session from one item to the next."""
+    configuration = load_site_configuration(settings)  # the site's rules, as the station grades
     made = 0
     earlier = count - count * TODAY_SHARE // 100  # the rest is today's intake so far, for the board
     for index in range(count):
         day, at = _graded_when(index, count, earlier, today, rng)
         ctx = station_context(settings, station_id=rng.choice(stations), configuration=configuration,
                               clock=FixedClock(at), local_today=_constant(day))
-        if index < len(rma_jobs):
-            rma_number, product, serial = rma_jobs[index]
-        else:
-            product = rng.choice(products)
-            serial = f"SN{rng.randrange(16**8):08X}" if product.serialized else None
-            rma_number = None
-            if rng.random() < SHARE_WITH_RMA and invent_rmas:
-                rma_number = _history_rma(db, index, product, serial, day, rng)
-        code = product.gtin or product.sku
-        scan = Scan(code, ScanKind.PRODUCT, code, gtin=product.gtin)
+        job = _what_to_grade(uow, index, rma_jobs, products, day, rng, invent_rmas)
         try:
-            with db.unit_of_work() as uow:
-                _grade_one(uow, ctx, rng.choice(graders), scan, rma_number, serial, rng)
+            with uow.session.begin_nested():
+                _grade_one(uow, ctx, rng.choice(graders), job, rng)
             made += 1
         except DuplicateUnit:
             continue
     return made
+
+
+def _what_to_grade(uow: UnitOfWork, index: int, rma_jobs: list[tuple[str, Product, str | None]],
+                   products: list[Product], day: date, rng: random.Random,
+                   invent_rmas: bool) -> tuple[str | None, Product, str | None]:
+    """The RMA number (if any), product and serial of the `index`-th item of the history."""
+    if index < len(rma_jobs):
+        return rma_jobs[index]
+    product = rng.choice(products)
+    serial = f"SN{rng.randrange(16**8):08X}" if product.serialized else None
+    rma_number = None
+    if rng.random() < SHARE_WITH_RMA and invent_rmas:
+        rma_number = _history_rma(uow, index, product, serial, day, rng)
+    return rma_number, product, serial
 
 
 def _graded_when(index: int, count: int, earlier: int, today: date, rng: random.Random) -> tuple[date, datetime]:
@@ -145,22 +159,22 @@ def _constant(day: date) -> Callable[[], date]:
     return lambda: day
 
 
-def _history_rma(db: Database, index: int, product: Product, serial: str | None, day: date,
+def _history_rma(uow: UnitOfWork, index: int, product: Product, serial: str | None, day: date,
                  rng: random.Random) -> str:
     number = f"RMA{HISTORY_RMA_BASE + index + 1}"
-    with db.unit_of_work() as uow:
-        rma = Rma(rma_number=number, order_number=f"SO-H{index + 1:06d}", customer_ref=f"C{rng.randrange(10**6):06d}",
-                  order_date=day - timedelta(days=rng.randint(4, 34)), return_window_days=30)
-        rma.lines.append(RmaLine(line_no=1, sku=product.sku, qty=1, expected_serial=serial,
-                                 claimed_reason=rng.choices(list(CLAIM_WEIGHTS), list(CLAIM_WEIGHTS.values()))[0]))
-        uow.session.add(rma)
+    rma = Rma(rma_number=number, order_number=f"SO-H{index + 1:06d}", customer_ref=f"C{rng.randrange(10**6):06d}",
+              order_date=day - timedelta(days=rng.randint(4, 34)), return_window_days=30)
+    rma.lines.append(RmaLine(line_no=1, sku=product.sku, qty=1, expected_serial=serial,
+                             claimed_reason=rng.choices(list(CLAIM_WEIGHTS), list(CLAIM_WEIGHTS.values()))[0]))
+    uow.session.add(rma)
     return number
 
 
-def _grade_one(
-    uow: UnitOfWork, ctx: StationContext, operator: OperatorView, scan: Scan, rma_number: str | None,
-    serial: str | None, rng: random.Random,
-) -> None:
+def _grade_one(uow: UnitOfWork, ctx: StationContext, operator: OperatorView,
+               job: tuple[str | None, Product, str | None], rng: random.Random) -> None:
+    rma_number, product, serial = job
+    code = product.gtin or product.sku
+    scan = Scan(code, ScanKind.PRODUCT, code, gtin=product.gtin)
     item = intake.start_intake(uow, ctx, operator, scan, rma_number)
     assert not isinstance(item, intake.UnknownProduct)
     if serial:
