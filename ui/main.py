@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 UI_SWITCH_INTERVAL_S = 0.001
+# With this set to 1 the window quits itself once scan-ready and prints `ready <unix time>` (bench/bench_startup.py,
+# the artefact smoke test): the whole real start path, measured from outside the process.
+READY_ENV = "RETURNS_DESK_EXIT_WHEN_READY"
+READY_TIMEOUT_S = 60.0
 log = logging.getLogger(__name__)
 
 
@@ -45,7 +50,11 @@ def run_gui(settings: Settings) -> int:
 
     from ui.single_instance import ALREADY_RUNNING_EXIT, claim_station
 
+    # The bundle's entry script (packaging/entry.py) makes the application itself and probes readiness itself.
+    probe = os.environ.get(READY_ENV) == "1" and QApplication.instance() is None
     app = QApplication.instance() or QApplication(sys.argv)
+    if probe:
+        exit_when_ready(app)
     try:
         _refuse_missing_database_folder(settings)  # before the station's lock file is made next to it
     except ReturnsDeskError as exc:
@@ -90,6 +99,33 @@ def _run_window(app: QCoreApplication, settings: Settings) -> int:
     code = app.exec()
     desk.db.dispose()
     return int(code)
+
+
+def exit_when_ready(app: QCoreApplication) -> None:
+    """Poll from the event loop until the main window is scan-ready (shown, exposed, its focus widget set),
+    then print `ready <unix time>` and quit. The window's own focus widget, not the application's: on a bare
+    X server the window is never activated, yet it is on screen with the badge field focused."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    started = time.monotonic()
+
+    def check() -> None:
+        ready = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()
+                 and w.focusWidget() is not None and w.windowHandle() is not None
+                 and w.windowHandle().isExposed()]
+        if ready:
+            print(f"ready {time.time():.6f}", flush=True)
+            app.quit()
+        elif time.monotonic() - started > READY_TIMEOUT_S:
+            print(f"not scan-ready after {READY_TIMEOUT_S:.0f} s", file=sys.stderr, flush=True)
+            app.exit(3)
+        else:
+            QTimer.singleShot(5, check)
+
+    QTimer.singleShot(0, check)  # runs once app.exec() has started the loop
 
 
 def _refuse_missing_database_folder(settings: Settings) -> None:

@@ -6,10 +6,18 @@ a queued connection, so the station handles a serial scan exactly like a wedge s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal
 
 from app.scanning.ports import SerialSpec
-from app.scanning.serial_reader import PortState, SerialReader
+
+if TYPE_CHECKING:
+    from app.scanning.serial_reader import PortState, SerialReader
+
+# PortState's values: pyserial (app.scanning.serial_reader) is imported only when a serial scanner is set up,
+# so a station with wedge scanners alone does not pay for it at start-up.
+CONNECTED, DISCONNECTED = "connected", "disconnected"
 
 
 class SerialScanners(QObject):
@@ -20,11 +28,13 @@ class SerialScanners(QObject):
 
     def __init__(self, specs: list[SerialSpec], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._states: dict[str, PortState] = {s.label: PortState.DISCONNECTED for s in specs}
+        self._states: dict[str, str] = {s.label: DISCONNECTED for s in specs}
         self._readers = [self._reader(spec) for spec in specs]
         self._from_reader.connect(self._on_reader, Qt.ConnectionType.QueuedConnection)
 
     def _reader(self, spec: SerialSpec) -> SerialReader:
+        from app.scanning.serial_reader import SerialReader
+
         label = spec.label
         return SerialReader(
             spec,
@@ -46,11 +56,13 @@ class SerialScanners(QObject):
             reader.stop()
 
     def state(self, label: str) -> PortState:
-        return self._states[label]
+        from app.scanning.serial_reader import PortState
+
+        return PortState(self._states[label])
 
     def summary(self) -> str:
         return " · ".join(
-            f"Scanner {label}: {'connected' if state is PortState.CONNECTED else 'scanner disconnected'}"
+            f"Scanner {label}: {'connected' if state == CONNECTED else 'scanner disconnected'}"
             for label, state in self._states.items()
         )
 
@@ -60,5 +72,5 @@ class SerialScanners(QObject):
         elif kind == "fragment":
             self.fragment_received.emit(label, payload)
         else:
-            self._states[label] = PortState(payload)
+            self._states[label] = payload
             self.status_changed.emit(self.summary())

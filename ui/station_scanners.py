@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
@@ -17,10 +17,12 @@ from app.config import Settings, data_dir
 from app.scanning.normalize import ScanFormat, visible
 from app.scanning.ports import parse_specs
 from app.scanning.wedge import Line
-from ui.screens.scanner_setup import ScannerSetupController, open_scanner_setup
 from ui.screens.station_controller import StationController
 from ui.serial_scanners import SerialScanners
 from ui.wedge_input import WedgeInput
+
+if TYPE_CHECKING:
+    from ui.screens.scanner_setup import ScannerSetupController
 
 
 def scan_format_of(settings: Settings) -> ScanFormat:
@@ -78,6 +80,8 @@ class StationScanners:
     def open_setup(self) -> None:
         if self.setup is not None and self.setup.view.isVisible():
             return
+        from ui.screens.scanner_setup import open_scanner_setup  # the wizard loads at its first F2, not at start
+
         self.setup = open_scanner_setup(self.settings, self._window, self._settings_file, data_dir())
         self.setup.settings_saved.connect(self._apply)
 

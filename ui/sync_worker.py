@@ -10,6 +10,7 @@ the station keeps working either way. A finished item wakes the loop so it goes 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
@@ -17,11 +18,12 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app.config import Settings
 from app.db.uow import Database
 from app.services.context import StationContext
-from app.sync.central import open_central
-from app.sync.runner import SyncErrorKind, SyncLoop, SyncStatus, read_status
 from ui.background import ErrorHandler, Lane
 from ui.errors import log_failure
 from ui.theme import WARN
+
+if TYPE_CHECKING:
+    from app.sync.runner import SyncLoop, SyncStatus
 
 log = logging.getLogger("returns_desk.sync")
 
@@ -42,17 +44,27 @@ class StationSync(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._round)
-        self._running = self._again = False
+        self._running = self._again = self._stopped = False
         self.status_changed.connect(self.show_status)
         if settings.mode == "station":
-            self._central = open_central(settings)  # every round trip bounded: a silent link ends the round
-            # The loop's status callback is not needed: each round's status comes back through the lane.
-            # With the station's context the loop also takes this station's items changed centrally (a
-            # supervisor's override elsewhere) and reprints them here (app/sync/pull_items.py).
-            self.loop = SyncLoop(local, self._central, settings.station_id, settings.sync_interval_s,
-                                 on_status=lambda _status: None, ctx=ctx, min_version=settings.min_version)
             self.status_label.setText("Sync: starting…")
-            self._round()
+            # The sync machinery (push, pull, the central dialects: a fifth of the start-up imports) is imported
+            # on the sync lane, so the window is scan-ready without waiting for it; the loop is built after.
+            self._lane.run(_import_sync, lambda _none: self._build_loop(settings, ctx), self._round_failed)
+
+    def _build_loop(self, settings: Settings, ctx: StationContext | None) -> None:
+        from app.sync.central import open_central
+        from app.sync.runner import SyncLoop
+
+        if self._stopped:
+            return
+        self._central = open_central(settings)  # every round trip bounded: a silent link ends the round
+        # The loop's status callback is not needed: each round's status comes back through the lane.
+        # With the station's context the loop also takes this station's items changed centrally (a
+        # supervisor's override elsewhere) and reprints them here (app/sync/pull_items.py).
+        self.loop = SyncLoop(self._local, self._central, settings.station_id, settings.sync_interval_s,
+                             on_status=lambda _status: None, ctx=ctx, min_version=settings.min_version)
+        self._round()
 
     @property
     def running(self) -> bool:
@@ -69,6 +81,8 @@ class StationSync(QObject):
         self._timer.stop()
 
         def run() -> SyncStatus:
+            from app.sync.runner import read_status
+
             loop.run_round()  # never raises: the outcome is recorded in the station's sync state
             return read_status(self._local)
 
@@ -114,6 +128,7 @@ class StationSync(QObject):
             self.status_label.setStyleSheet("")
 
     def stop(self) -> None:
+        self._stopped = True
         self._timer.stop()
         if self.loop is not None:
             self.loop.stop()  # a round in progress stops between batches
@@ -123,12 +138,19 @@ class StationSync(QObject):
             self._central.dispose()
 
 
+def _import_sync() -> None:
+    import app.sync.central
+    import app.sync.runner  # noqa: F401 - imported here, off the GUI thread
+
+
+# Keyed by SyncErrorKind's values (a StrEnum: its members are these strings), so this module does not import
+# the sync machinery at start-up.
 _PROBLEM_LINES = {
-    SyncErrorKind.TIMED_OUT: "Sync: central database not answering{since}, {waiting} waiting (work continues here)",
-    SyncErrorKind.UNREACHABLE: "Sync: central database unreachable{since}, {waiting} waiting (work continues here)",
-    SyncErrorKind.REFUSED: "Sync refused by the central database: ask IT. {waiting} waiting (work continues here)",
-    SyncErrorKind.SCHEMA: "Sync stopped: the central database is another version; ask IT to upgrade. "
-                          "{waiting} waiting",
+    "timed_out": "Sync: central database not answering{since}, {waiting} waiting (work continues here)",
+    "unreachable": "Sync: central database unreachable{since}, {waiting} waiting (work continues here)",
+    "refused": "Sync refused by the central database: ask IT. {waiting} waiting (work continues here)",
+    "schema": "Sync stopped: the central database is another version; ask IT to upgrade. "
+              "{waiting} waiting",
 }
 FIRST_SENTENCE_CHARS = 100
 
@@ -144,7 +166,7 @@ def problem_line(status: SyncStatus) -> str:
 
 def _error_line(status: SyncStatus) -> str:
     waiting = f"{status.waiting:,}"
-    line = _PROBLEM_LINES.get(status.error_kind or SyncErrorKind.OTHER)
+    line = _PROBLEM_LINES.get(status.error_kind or "other")
     if line is not None:
         since = status.failing_for()
         return line.format(waiting=waiting, since=f" for {since}" if since else "")
