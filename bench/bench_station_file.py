@@ -1,0 +1,490 @@
+"""Issue 12: a realistic station file, and scan -> card and finalize on it in station mode (outbox on).
+
+The file is what station D01 would hold after `--items` graded items: its own items with their LPNs, the audit
+events, print jobs, totes and outbox rows the real services write. One working day (`--day-items`, default 500)
+is run through the real services on a fresh station-mode file: sign-in, scan, every question answered, save
+(finalize: LPN, audit event, tote, relabel + slip jobs), the tote scanned to confirm it, a tote closed at 40
+items (manifest, next tote and its label), the print loop marking every job printed (render and send stubbed: the
+database writes are the real ones). That day is then cloned, one clone per earlier day, with new ids, LPNs,
+tote numbers, dates and outbox keys (in the columns and inside the JSON payloads), every outbox row marked sent.
+Not rewritten: the base64 document inside a print job's outbox payload (opaque to the station). A day's totes
+still open at its end are closed in every clone but the newest, which keeps the station's open totes.
+
+Run: `python -m bench.bench_station_file [--items 1000000] [--products 1000000] [--samples 300]`. The file is
+cached in bench/out/ (about 7 GB for 1M items; building it takes minutes). Prints the figures and writes
+bench/out/station_file.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.datasets import CATEGORIES, OUT, gtin13
+
+STATION = "D01"
+TOTE_SIZE = 40
+TABLES = ("container", "return_item", "print_job", "audit_event", "outbox")  # insert order (references first)
+
+
+class DayClock:
+    """The sample day's clock: a worker's pace, one item a minute from 06:00."""
+
+    def __init__(self, day: date) -> None:
+        self.at = datetime(day.year, day.month, day.day, 6, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", ".station-id"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def sample_day(path: Path, day: date, items: int) -> None:
+    """One working day of station D01 through the real services, on a new station-mode file."""
+    from app.db import migrate
+    from app.db.uow import Database
+    from app.demo import load_demo_master_data
+    from app.services.context import StationContext
+    from app.services.desk import Desk
+    from app.sync.outbox import enable_outbox
+    from tests.helpers import answer_all
+
+    _remove(path)
+    db = Database(f"sqlite:///{path}")
+    migrate.upgrade(db)
+    load_demo_master_data(db)
+    enable_outbox(db)
+    clock = DayClock(day)
+    desk = Desk(db, StationContext(STATION, _configuration(), clock=clock, local_today=lambda: day))
+    printer = _StubbedPrinter(db, desk.ctx)
+    operator = desk.sign_in("B1001", "1111")
+    gtins, rng = _plain_gtins(db), random.Random(7)
+    for n in range(items):
+        clock.at += timedelta(seconds=60)
+        item = answer_all(desk, desk.start_intake(operator, desk.classify(rng.choice(gtins))),  # type: ignore[arg-type]
+                          pick=rng.choice((1, 1, 1, 2, 3)))
+        saved = desk.save_item(operator, item.id)
+        assert saved.tote is not None
+        tote = desk.confirm_tote(operator, item.id, saved.tote.code)
+        if tote.items >= TOTE_SIZE:
+            desk.close_tote(operator, tote.code)
+        if n % 20 == 19:
+            printer.process_due()
+    printer.process_due()
+    db.dispose()
+
+
+class _StubbedPrinter:
+    """The real print loop (claim, 'sending', 'printed', each in its commit) with rendering and sending stubbed."""
+
+    def __init__(self, db: Any, ctx: Any) -> None:
+        from app.services.print_loop import PrintQueue
+
+        class Queue(PrintQueue):
+            def render(self, job: Any) -> bytes:
+                return b"stub"
+
+        self.queue = Queue(db, ctx)
+
+    def process_due(self) -> int:
+        return self.queue.process_due(sender=lambda printer, payload, name: None)
+
+
+def _configuration() -> Any:
+    from app.config import Settings
+    from app.wiring import load_site_configuration
+
+    return load_site_configuration(Settings(sound=False))
+
+
+def _plain_gtins(db: Any) -> list[str]:
+    from sqlalchemy import select
+
+    from app.db.models import Product
+
+    with db.unit_of_work() as uow:
+        return [str(g) for g in uow.session.scalars(
+            select(Product.gtin).where(Product.serialized.is_(False), Product.gtin.is_not(None)))]
+
+
+# --- cloning a day -------------------------------------------------------------------------------------------
+
+TOKEN = re.compile(
+    r"(?P<dashed>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+    r"|(?P<hex>(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f]))"
+    rf"|LP-{STATION}-(?P<lpn>\d{{7}})"
+    rf"|TOTE-{STATION}-(?P<tote>\d{{5}})"
+    r"|\"container_id\": (?P<container>\d+)"
+    rf"|^{STATION}:(?P<audit>\d+)$"
+    r"|(?P<date>\d{4}-\d{2}-\d{2})"
+)
+Part = str | tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Spans:
+    """How far each clone moves the numbers: one day's worth of each."""
+
+    lpn: int
+    tote: int
+    container: int
+    audit: int
+    outbox: int
+
+
+def _compile_text(text: str) -> list[Part] | str:
+    parts: list[Part] = []
+    at = 0
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None
+        parts.append(text[at:match.start()])
+        parts.append((kind, match.group(kind)))
+        at = match.end()
+    if not parts:
+        return text
+    parts.append(text[at:])
+    return parts
+
+
+class Clone:
+    """The replacements of one clone (day `index`): every token of the sample day mapped once, then cached."""
+
+    def __init__(self, index: int, spans: Spans, sample_day: str, day: date) -> None:
+        self.index, self.spans, self.sample_day, self.day = index, spans, sample_day, day.isoformat()
+        self.prefix = f"{index:08x}"
+        self.cache: dict[tuple[str, str], str] = {}
+
+    def token(self, kind: str, text: str) -> str:
+        key = (kind, text)
+        done = self.cache.get(key)
+        if done is None:
+            done = self.cache[key] = self._replace(kind, text)
+        return done
+
+    def _replace(self, kind: str, text: str) -> str:
+        if kind in ("dashed", "hex"):
+            return self.prefix + text[8:]
+        if kind == "date":
+            return self.day if text == self.sample_day else text
+        number = int(text)
+        if kind == "lpn":
+            return f"LP-{STATION}-{number + self.index * self.spans.lpn:07d}"
+        if kind == "tote":
+            return f"TOTE-{STATION}-{number + self.index * self.spans.tote:05d}"
+        if kind == "container":
+            return f'"container_id": {number + self.index * self.spans.container}'
+        return f"{STATION}:{number + self.index * self.spans.audit}"
+
+    def text(self, parts: list[Part]) -> str:
+        return "".join(p if isinstance(p, str) else self.token(*p) for p in parts)
+
+
+Cell = Callable[[Clone], Any]
+
+
+def _cell(table: str, column: str, value: Any) -> Any:
+    """A template value compiled once: a constant, or a function of the clone."""
+    offsets = {("audit_event", "id"): "audit", ("container", "id"): "container", ("outbox", "id"): "outbox",
+               ("return_item", "container_id"): "container", ("print_job", "container_id"): "container"}
+    if isinstance(value, int) and (table, column) in offsets:
+        span = offsets[(table, column)]
+        return lambda clone: value + clone.index * getattr(clone.spans, span)
+    if isinstance(value, bytes):
+        try:
+            parts = _compile_text(value.decode("utf-8"))
+        except UnicodeDecodeError:
+            return value
+        return value if isinstance(parts, str) else (lambda clone: clone.text(parts).encode("utf-8"))
+    if isinstance(value, str):
+        parts = _compile_text(value)
+        return value if isinstance(parts, str) else (lambda clone: clone.text(parts))
+    return value
+
+
+@dataclass
+class TemplateTable:
+    name: str
+    columns: list[str]
+    rows: list[list[Any]]
+    open_totes: set[int]  # row numbers of the day's totes still open at its end (container only)
+
+    def insert_sql(self) -> str:
+        return f"INSERT INTO {self.name} ({', '.join(self.columns)}) VALUES ({', '.join('?' * len(self.columns))})"  # noqa: S608
+
+
+def read_template(path: Path) -> tuple[dict[str, TemplateTable], Spans]:
+    conn = sqlite3.connect(path)
+    tables = {}
+    for name in TABLES:
+        cursor = conn.execute(f"SELECT * FROM {name} ORDER BY rowid")  # noqa: S608 - a fixed table name
+        columns = [d[0] for d in cursor.description]
+        raw = cursor.fetchall()
+        rows = [[_cell(name, col, value) for col, value in zip(columns, row, strict=True)] for row in raw]
+        open_rows = ({i for i, row in enumerate(raw) if row[columns.index("status")] == "open"}
+                     if name == "container" else set())
+        tables[name] = TemplateTable(name, columns, rows, open_rows)
+    spans = Spans(
+        lpn=conn.execute("SELECT next_lpn - 1 FROM station_counter WHERE station_id = ?", (STATION,)).fetchone()[0],
+        tote=int(conn.execute("SELECT max(code) FROM container").fetchone()[0].rsplit("-", 1)[1]),
+        container=conn.execute("SELECT max(id) FROM container").fetchone()[0],
+        audit=conn.execute("SELECT max(id) FROM audit_event").fetchone()[0],
+        outbox=conn.execute("SELECT max(id) FROM outbox").fetchone()[0],
+    )
+    conn.close()
+    return tables, spans
+
+
+def cloned_rows(table: TemplateTable, clone: Clone, newest: bool) -> Iterator[tuple[Any, ...]]:
+    status = table.columns.index("status") if table.name == "container" else -1
+    sent = table.columns.index("sent_at") if table.name == "outbox" else -1
+    created = table.columns.index("created_at") if table.name == "outbox" else -1
+    for number, row in enumerate(table.rows):
+        values = [cell(clone) if callable(cell) else cell for cell in row]
+        if number in table.open_totes and not newest:  # the next day goes on in new totes
+            values[status] = "closed"
+            values[table.columns.index("closed_at")] = f"{clone.day} 23:00:00.000000"
+            values[table.columns.index("closed_by")] = 1
+        if sent >= 0 and values[sent] is None:  # the station had pushed it
+            values[sent] = values[created]
+        yield tuple(values)
+
+
+def build_station_file(items: int, products: int, day_items: int, out: Path = OUT) -> Path:
+    path = out / f"station-{items}-{products}.db"
+    if path.exists():
+        return path
+    out.mkdir(parents=True, exist_ok=True)
+    template = out / f"station-day-{day_items}.db"
+    today = datetime.now(UTC).date()
+    if not template.exists():
+        t = time.perf_counter()
+        sample_day(template.with_suffix(".tmp"), today, day_items)
+        template.with_suffix(".tmp").rename(template)
+        Path(str(template.with_suffix(".tmp")) + ".station-id").unlink(missing_ok=True)
+        print(f"sample day: {day_items} items through the real services ({time.perf_counter() - t:.0f} s)")
+    tmp = path.with_suffix(".tmp")
+    _remove(tmp)
+    tmp.write_bytes(template.read_bytes())
+    _clone_days(template, tmp, -(-items // day_items))
+    _add_catalog(tmp, products)
+    tmp.rename(path)
+    _heal(path)
+    return path
+
+
+def _clone_days(template: Path, target: Path, days: int) -> None:
+    tables, spans = read_template(template)
+    sample = sqlite3.connect(template).execute("SELECT min(substr(at, 1, 10)) FROM audit_event").fetchone()[0]
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-1000000")
+    conn.execute("BEGIN")
+    for name in TABLES:
+        conn.execute(f"DELETE FROM {name}")  # noqa: S608 - the sample day itself becomes the newest clone
+    indexes = [(name, sql) for name, sql, table in conn.execute(
+        "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL") if table in TABLES]
+    for name, _sql in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    t, rows = time.perf_counter(), 0
+    newest_day = datetime.fromisoformat(sample).date() - timedelta(days=1)
+    for index in range(days):
+        clone = Clone(index, spans, sample, newest_day - timedelta(days=days - 1 - index))
+        for name in TABLES:
+            table = tables[name]
+            batch = list(cloned_rows(table, clone, newest=index == days - 1))
+            conn.executemany(table.insert_sql(), batch)
+            rows += len(batch)
+        if index % 100 == 99:
+            print(f"  {index + 1}/{days} days, {rows:,} rows, {time.perf_counter() - t:.0f} s")
+    for _name, sql in indexes:
+        conn.execute(sql)
+    conn.execute("UPDATE station_counter SET next_lpn = ? WHERE station_id = ?", (days * spans.lpn + 1, STATION))
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.close()
+    print(f"cloned {days} days: {rows:,} rows in {time.perf_counter() - t:.0f} s")
+
+
+def _add_catalog(path: Path, products: int) -> None:
+    """The catalog pulled from the central database: `products` more products beside the demo ones."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous=OFF")
+    now = datetime(2026, 11, 1, tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    conn.executemany(
+        "INSERT INTO product (sku, gtin, description, category, unit_value_cents, vendor, vendor_rtv, "
+        "warranty_days, serialized, hazmat, data_bearing, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        ((f"BX-{n:08d}", "0" + gtin13(n), f"Bench product {n}", CATEGORIES[n % 4], 500 + n % 50000,
+          f"Vendor {n % 300}", n % 3 == 0, 365, False, False, False, now) for n in range(products)),
+    )
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _heal(path: Path) -> None:
+    """What the station's start-up does: the LPN counter checked against the records, the side file written."""
+    from app.db.uow import Database
+    from app.services.finalize import heal_lpn_counter
+
+    db = Database(f"sqlite:///{path}")
+    with db.unit_of_work() as uow:
+        heal_lpn_counter(uow, STATION)
+    db.dispose()
+
+
+def row_mix(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    mix = {name: conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # noqa: S608
+           for name in (*TABLES, "product")}
+    conn.close()
+    mix["file_mb"] = path.stat().st_size // 1_000_000
+    return mix
+
+
+# --- the benchmark -------------------------------------------------------------------------------------------
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {"p50_ms": statistics.median(samples), "p95_ms": pct(samples, 95), "max_ms": max(samples),
+            "n": len(samples)}
+
+
+class Floors:
+    """Floors measured in the same loop: a bare WAL commit (synchronous=FULL) beside the station file, and a raw
+    indexed GTIN lookup in the station file."""
+
+    def __init__(self, station: Path) -> None:
+        self.path = station.with_name("floor.db")
+        _remove(self.path)
+        self.commit_conn = sqlite3.connect(self.path, isolation_level=None)
+        self.commit_conn.execute("PRAGMA journal_mode=WAL")
+        self.commit_conn.execute("PRAGMA synchronous=FULL")
+        self.commit_conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT)")
+        self.lookup_conn = sqlite3.connect(station)
+
+    def commit(self) -> float:
+        t = time.perf_counter()
+        self.commit_conn.execute("BEGIN")
+        self.commit_conn.execute("INSERT INTO t (payload) VALUES ('row')")
+        self.commit_conn.execute("COMMIT")
+        return (time.perf_counter() - t) * 1000
+
+    def lookup(self, gtin: str) -> float:
+        t = time.perf_counter()
+        self.lookup_conn.execute("SELECT * FROM product WHERE gtin = ?", (gtin,)).fetchone()
+        return (time.perf_counter() - t) * 1000
+
+    def close(self) -> None:
+        self.commit_conn.close()
+        self.lookup_conn.close()
+        _remove(self.path)
+
+
+def run(path: Path, products: int, samples: int) -> dict[str, Any]:
+    """The station's own calls on the file, outbox on, interleaved with the floors: scan -> card (classify +
+    start_intake, the database part of it), save (finalize + its tote, what the station calls), then what
+    the worker does next (confirm the tote, close it at 40 items) and the print loop, untimed."""
+    from sqlalchemy import event
+
+    from app.db.uow import Database
+    from app.services.context import StationContext
+    from app.services.desk import Desk
+    from app.sync.outbox import enable_outbox
+    from tests.helpers import answer_all
+
+    db = Database(f"sqlite:///{path}")
+    enable_outbox(db)
+    desk = Desk(db, StationContext(STATION, _configuration()))
+    printer, floors = _StubbedPrinter(db, desk.ctx), Floors(path)
+    operator = desk.sign_in("B1001", "1111")
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    rng = random.Random(11)
+    demo = _plain_gtins(db)
+    times: dict[str, list[float]] = {k: [] for k in ("commit_floor", "lookup_floor", "scan", "save")}
+    counts: dict[str, list[int]] = {"scan": [], "save": []}
+    for n in range(samples + 10):
+        # Half the scans are catalog products never seen before, half the demo products (with history).
+        gtin = "0" + gtin13(rng.randrange(products)) if n % 2 and products else rng.choice(demo)
+        floor_commit, floor_lookup = floors.commit(), floors.lookup(gtin)
+        statements.clear()
+        t = time.perf_counter()
+        item = desk.start_intake(operator, desk.classify(gtin))
+        scan_ms, scan_count = (time.perf_counter() - t) * 1000, len(statements)
+        item = answer_all(desk, item)  # type: ignore[arg-type]
+        statements.clear()
+        t = time.perf_counter()
+        saved = desk.save_item(operator, item.id)
+        save_ms, save_count = (time.perf_counter() - t) * 1000, len(statements)
+        if n >= 10:  # warm-up
+            for key, value in (("commit_floor", floor_commit), ("lookup_floor", floor_lookup), ("scan", scan_ms),
+                               ("save", save_ms)):
+                times[key].append(value)
+            counts["scan"].append(scan_count)
+            counts["save"].append(save_count)
+        assert saved.tote is not None
+        tote = desk.confirm_tote(operator, item.id, saved.tote.code)
+        if tote.items >= TOTE_SIZE:
+            desk.close_tote(operator, tote.code)
+        if n % 20 == 19:
+            printer.process_due()
+    floors.close()
+    db.dispose()
+    results: dict[str, Any] = {key: summary(values) for key, values in times.items()}
+    results["statements"] = {key: {"min": min(v), "max": max(v), "median": statistics.median(v)}
+                             for key, v in counts.items()}
+    results["ratios"] = {
+        "save p95 / bare commit p95": results["save"]["p95_ms"] / results["commit_floor"]["p95_ms"],
+        "scan p95 / raw lookup p95": results["scan"]["p95_ms"] / results["lookup_floor"]["p95_ms"],
+    }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--products", type=int, default=1_000_000)
+    parser.add_argument("--day-items", type=int, default=500)
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+    t = time.perf_counter()
+    path = build_station_file(args.items, args.products, args.day_items)
+    mix = row_mix(path)
+    print(f"station file {path.name} ready ({time.perf_counter() - t:.0f} s): {json.dumps(mix)}")
+    if args.build_only:
+        return
+    results = run(path, args.products, args.samples)
+    results["file"] = mix
+    print(f"\n{'measure':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for key in ("commit_floor", "lookup_floor", "scan", "save"):
+        figures = results[key]
+        print(f"{key:16} {figures['p50_ms']:8.2f} {figures['p95_ms']:8.2f} {figures['max_ms']:8.2f}")
+    print(f"statements: {results['statements']}")
+    for name, ratio in results["ratios"].items():
+        print(f"{name:30} {ratio:7.1f}x")
+    (OUT / "station_file.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
