@@ -57,6 +57,7 @@ from app.sync.batch import (
 )
 from app.sync.central import is_postgres, plain_errors
 from app.sync.codec import from_json, is_binary, to_json
+from app.sync.push_mysql import apply_batch_mysql
 from app.sync.push_pg import apply_batch_postgres
 from app.sync.state import retry_locked
 
@@ -185,9 +186,12 @@ def set_aside(local: Database, change: Change, refusal: ChangeRefused) -> None:
 
 
 def apply_batch(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:
-    """Apply one batch inside the caller's central transaction."""
+    """Apply one batch inside the caller's central transaction: set-based on the server for PostgreSQL and
+    MariaDB (push_pg.py, push_mysql.py), row by row through SQLAlchemy elsewhere (a SQLite central in tests)."""
     if is_postgres(conn):
         return apply_batch_postgres(conn, station_id, changes)
+    if conn.dialect.name in ("mysql", "mariadb"):
+        return apply_batch_mysql(conn, station_id, changes)
     refuse_unknown([c.entity for c in changes])
     seen = set(conn.scalars(select(APPLIED.c.change_id).where(
         one_of(conn, APPLIED.c.change_id, [c.change_id for c in changes]))))
