@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import identity
-from app.db.models import ReturnItem, StationCounter
+from app.db.models import Product, ReturnItem, StationCounter
 from app.db.uow import UnitOfWork
 from app.domain import checklist as cl
 from app.domain.codes import format_lpn
@@ -29,6 +29,7 @@ __all__ = ["Decision", "decide", "finalize", "heal_lpn_counter", "next_lpn", "vo
 
 # A worker may void only what they finished themselves, and only this soon after; supervisors any time.
 WORKER_VOID_WINDOW = timedelta(minutes=15)
+FINALIZED = "returns_desk_finalized"  # session.info: the records of the item just finalized (kept alive)
 
 
 def preview_decision(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -> Decision:
@@ -45,7 +46,12 @@ def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_
     outcome = cl.outcome(template_of(ctx, row), row.answers)  # the checklist's reasons and flags, not the grade
     now = ctx.clock.now()
     _claim_draft(uow, row)
-    row.lpn = next_lpn(uow, ctx.station_id)
+    # Every read before the row changes, so the record is written (and put in the outbox) once, in the flush at
+    # the end, not once per autoflush (issue 12). The product stays referenced: the jobs and the view reuse it.
+    product = uow.session.get(Product, row.product_id) if row.product_id is not None else None
+    lpn = next_lpn(uow, ctx.station_id)
+    tote = totes.assign_tote(uow, ctx, row)
+    row.lpn = lpn
     row.found_reasons = sorted(set(row.found_reasons) | set(outcome.reasons))
     row.flags = sorted(set(row.flags) | set(outcome.flags))
     row.exception_cause = held_for(ctx, row)
@@ -57,9 +63,11 @@ def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_
         after={"lpn": row.lpn, "grade": row.grade, "disposition": row.disposition},
     )
     # Issue 4: the item's tote and its relabel + slip jobs commit with the record, so a crash loses none.
-    tote = totes.assign_tote(uow, ctx, row)
     print_queue.enqueue_item_jobs(uow, ctx, operator, row, tote)
     uow.session.flush()
+    # The session holds its clean objects weakly: keep what the caller reads next (the view, the tote panel)
+    # until the unit of work ends, so those reads come from memory, not from the database again.
+    uow.session.info[FINALIZED] = (row, tote, product)
     return view_of(uow, row)
 
 

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Result, Table, event, insert, inspect, select, update
+from sqlalchemy import Column, Connection, Result, Table, event, insert, inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
@@ -140,19 +140,37 @@ def write_built_entries(session: Session, entries: Iterable[dict[str, Any]]) -> 
     connection = session.connection()
     # One transaction may flush the same record several times: it stays one change, with the last values.
     written = _written_in_transaction(session)
+    fresh: list[dict[str, Any]] = []
     for entry in entries:
         mark = (entry["entity"], entry["entity_key"])
-        if mark in written:
-            outbox_id, base = written[mark]
-            if "base_version" in entry["payload"]:
-                entry["payload"]["base_version"] = base
-            connection.execute(update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(payload=entry["payload"]))
-        else:
-            outbox_id = connection.execute(
-                insert(OUTBOX).values(change_id=uuid.uuid4(), created_at=now, attempts=0, **entry)
-                .returning(OUTBOX.c.id)
-            ).scalar_one()
-            written[mark] = (outbox_id, entry["payload"].get("base_version"))
+        if any((e["entity"], e["entity_key"]) == mark for e in fresh):  # twice in one call: the first goes in
+            _insert(connection, fresh, written, now)
+            fresh = []
+        if mark not in written:
+            fresh.append(entry)
+            continue
+        outbox_id, base = written[mark]
+        if "base_version" in entry["payload"]:
+            entry["payload"]["base_version"] = base
+        connection.execute(update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(payload=entry["payload"]))
+    _insert(connection, fresh, written, now)
+
+
+def _insert(connection: Connection, entries: list[dict[str, Any]], written: dict[tuple[str, str], Any],
+            now: datetime) -> None:
+    """New outbox rows in one multi-row INSERT ... RETURNING (issue 12: one round trip, not one a row). The rows
+    go in the order given (the push order); each id is matched back by the row's own change id."""
+    if not entries:
+        return
+    rows = [dict(change_id=uuid.uuid4(), created_at=now, attempts=0, **entry) for entry in entries]
+    if len(rows) == 1 or not connection.dialect.insert_executemany_returning:
+        returned = [connection.execute(insert(OUTBOX).values(**row).returning(OUTBOX.c.id, OUTBOX.c.change_id)).one()
+                    for row in rows]
+    else:
+        returned = list(connection.execute(insert(OUTBOX).returning(OUTBOX.c.id, OUTBOX.c.change_id), rows))
+    ids = {change_id: outbox_id for outbox_id, change_id in returned}
+    for row in rows:
+        written[(row["entity"], row["entity_key"])] = (ids[row["change_id"]], row["payload"].get("base_version"))
 
 
 def _written_in_transaction(session: Session) -> dict[tuple[str, str], tuple[int, int | None]]:
@@ -182,7 +200,8 @@ def entry_for(session: Session, obj: object) -> dict[str, Any] | None:
             return None
         payload = to_json(_table(ReturnItem), _values(obj))
         payload["container_code"] = _container_code(session, obj.container_id)
-        payload["base_version"] = last_pushed_version(session, str(obj.id))
+        known = _written_in_transaction(session).get(("return_item", str(obj.id)))  # this transaction's base
+        payload["base_version"] = known[1] if known is not None else last_pushed_version(session, str(obj.id))
         return {"entity": "return_item", "entity_key": str(obj.id), "payload": payload}
     if isinstance(obj, PrintJob):
         payload = to_json(_table(PrintJob), _values(obj))
@@ -196,18 +215,22 @@ def entry_for(session: Session, obj: object) -> dict[str, Any] | None:
 
 def last_pushed_version(session: Session, item_key: str) -> int | None:
     """The version of the item that the central database has (or will have) from this station's outbox."""
-    payload = session.connection().execute(
-        select(OUTBOX.c.payload)
+    version = session.connection().execute(  # the version out of the JSON in the database, not the whole payload
+        select(OUTBOX.c.payload["version"].as_integer())
         .where(OUTBOX.c.entity == "return_item", OUTBOX.c.entity_key == item_key)
         .order_by(OUTBOX.c.id.desc())
         .limit(1)
     ).scalar()
-    return None if payload is None else int(payload["version"])
+    return None if version is None else int(version)
 
 
 def _container_code(session: Session, container_id: int | None) -> str | None:
     if container_id is None:
         return None
+    tote = session.identity_map.get(Session.identity_key(Container, container_id))
+    code = None if tote is None else inspect(tote).dict.get("code")  # a tote's code never changes
+    if isinstance(code, str):
+        return code
     return session.connection().execute(
         select(Container.code).where(Container.id == container_id)
     ).scalar()
