@@ -3,6 +3,7 @@ worker's scan of the tote's barcode confirms it; closing a tote queues its manif
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.db.models import Container, Operator, Product, ReturnItem
 from app.db.uow import UnitOfWork
-from app.domain.codes import TOTE_PATTERN, tote_code
+from app.domain.codes import tote_code
 from app.domain.status import ContainerStatus, ItemStatus
 from app.domain.vocab import disposition_label
 from app.errors import InvalidState, NotFound, WrongTote
@@ -21,6 +22,8 @@ from app.services.audit import record_event
 from app.services.context import StationContext
 from app.services.print_queue import enqueue
 from app.services.views import OperatorView
+
+TOTE_NUMBER = re.compile(r"-(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,21 @@ def _queue_tote_label(uow: UnitOfWork, ctx: StationContext, tote: Container) -> 
 
 
 def _next_number(uow: UnitOfWork, station_id: str) -> int:
-    codes = uow.session.scalars(select(Container.code).where(Container.station_id == station_id))
-    numbers = [int(code.rsplit("-", 1)[1]) for code in codes if TOTE_PATTERN.match(code)]
-    return max(numbers, default=0) + 1
+    """One past the number of the station's newest tote: totes are numbered in the order they are opened, so the
+    highest id has the highest number. One index read, where reading every code of the station took 49 ms at
+    25k totes (issue 12). A number whose code is taken anyway (totes not made in order) moves on, never reused."""
+    newest = uow.session.scalar(select(func.max(Container.id)).where(Container.station_id == station_id))
+    code = uow.session.scalar(select(Container.code).where(Container.id == newest)) if newest is not None else None
+    number = _number_of(code) + 1 if code is not None else 1
+    while uow.session.scalar(select(Container.id).where(Container.code == tote_code(station_id, number))):
+        number += 1
+    return number
+
+
+def _number_of(code: str) -> int:
+    """The number at the end of a tote code (five digits, more past 99,999)."""
+    match = TOTE_NUMBER.search(code)
+    return int(match.group(1)) if match else 0
 
 
 def assign_tote(uow: UnitOfWork, ctx: StationContext, row: ReturnItem) -> Container:

@@ -90,3 +90,55 @@ def test_a_new_tote_gets_a_4x6_label_that_scans_as_its_code(desk, worker, totes)
     assert decode(image) == [code]
     zpl = render_job("tote_label", job.payload, "zpl", setup.label, setup.slip)
     assert b"^PW812" in zpl and code.encode() in zpl
+
+
+def _add_totes(desk, numbers, station="D01"):
+    """Closed totes of earlier days, written straight into the file (the station had opened them)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from app.db.models import Container
+    from app.domain.codes import tote_code
+
+    with desk.db.unit_of_work() as uow:
+        uow.session.execute(insert(Container), [
+            {"code": tote_code(station, n), "station_id": station, "disposition": "restock", "status": "closed",
+             "opened_at": datetime(2026, 1, 1, tzinfo=UTC)} for n in numbers])
+
+
+def _statements(db):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_a_new_tote_follows_the_newest_without_reading_every_code(desk, worker, totes):
+    _add_totes(desk, range(1, 3001))
+    _add_totes(desk, [7], station="D02")  # another station's totes do not count
+    seen = _statements(desk.db)
+    with desk.db.unit_of_work() as uow:
+        code = open_tote(uow, desk.ctx, "quarantine").code
+    assert code == "TOTE-D01-03001"
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT") and "container" in s]
+    assert len(reads) <= 4  # the open tote, the newest id, its code, the new code is free
+    one_row = ("LIMIT", "max(", "container.id = ", "container.code = ")
+    assert all(any(mark in s for mark in one_row) for s in reads), reads  # each reads one row, not 3,000
+
+
+def test_a_taken_number_is_skipped_never_reused(desk, worker, totes):
+    _add_totes(desk, [5, 6, 4])  # opened out of order: the newest (4) is not the highest
+    with desk.db.unit_of_work() as uow:
+        assert open_tote(uow, desk.ctx, "quarantine").code == "TOTE-D01-00007"
+
+
+def test_tote_numbers_go_on_past_99999(desk, worker, totes):
+    _add_totes(desk, [99_999])
+    item = finish_item(desk, worker)
+    tote = totes.tote_of_item(item.id)
+    assert tote.code == "TOTE-D01-100000"  # six digits from here; the five-digit codes stay as printed
+    totes.confirm_tote(worker, item.id, tote.code)
+    closed, nxt = totes.close_tote(worker, tote.code)
+    assert closed.status == "closed" and nxt.code == "TOTE-D01-100001"
