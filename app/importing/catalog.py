@@ -1,27 +1,56 @@
-"""Import the product catalog (catalog.csv): upsert by SKU, in one unit of work."""
+"""Import the product catalog (catalog.csv): upsert by SKU, in one unit of work, streamed.
+
+The file is read in batches into a temporary staging table (a million rows never sit in memory as objects);
+the checks that need the whole file (a SKU or GTIN twice, a GTIN another product keeps) run against it, and
+the products are inserted and updated from it by a few set-based statements at the end, in the same
+transaction: a bad row still means nothing is written.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BINARY,
+    Boolean,
+    Column,
+    ColumnElement,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from app.db.models import Product, utcnow
 from app.db.uow import Database
 from app.domain.vocab import CATEGORIES
 from app.errors import ImportRowError
+from app.importing.characters import is_clean
 from app.importing.csv_reader import (
+    MAX_MONEY,
     CsvFormat,
     CsvRow,
+    CsvStream,
     ImportReport,
     RowErrors,
-    changed,
     chunks,
-    parse_rows,
-    read_csv,
+    open_csv,
 )
 
 CATALOG_FORMAT = CsvFormat(
@@ -58,6 +87,14 @@ _FIELDS = (
 )
 
 
+# The CSV column each product attribute comes from.
+_SOURCE = {"unit_value_cents": "unit_value"}
+_PRODUCT: Table = Product.__table__  # type: ignore[assignment]
+_BATCH = 2000  # rows parsed and staged at a time
+# Staging row states, set by the plan.
+_NEW, _SAME, _CHANGED, _MOVES_GTIN = 0, 1, 2, 3
+
+
 @dataclass
 class _Row:
     csv: CsvRow
@@ -92,109 +129,365 @@ def import_catalog(db: Database, path: Path, *, skip_bad: bool = False) -> Impor
     A bad row raises ImportRowError and nothing is written, unless skip_bad: then the good rows are written
     and the bad ones reported in `ImportReport.skipped`.
     """
-    csv_file = read_csv(path, CATALOG_FORMAT)
-    gtins = _GtinsInFile()
-    good, errors = parse_rows(csv_file, _parse, lambda row: row.sku, _duplicate_sku, gtins)
-    with db.unit_of_work() as uow:
-        existing = _load_by_sku(uow.session, list(good))
-        _check_gtin_owners(good, _load_by_gtin(uow.session, list(gtins.rows)), errors)
+    with open_csv(path, CATALOG_FORMAT) as csv_file, db.unit_of_work() as uow:
+        records = csv_file.records()
+        first = next(records, None)  # reads and checks the header before the staging table is made
+        staging = _Staging(uow.session.connection(), csv_file.name)
+        errors = RowErrors()
+        parse = _FastRows(csv_file.columns)
+        for batch in _batches(itertools.chain([first] if first is not None else [], records)):
+            staging.add(_staged_rows(batch, csv_file, parse, errors))
+        staging.refuse_repeats(errors)
+        staging.check_gtin_owners(errors)
         skipped = errors.finish(skip_bad)
-        plan = _plan(good, existing)
-        # GTINs may move between SKUs in one file: free them first so the unique index never sees two holders.
-        for rows in (plan.releases, plan.updates):
-            if rows:
-                uow.session.execute(update(Product), rows)
-        if plan.inserts:
-            uow.session.execute(insert(Product), plan.inserts)
-    return csv_file.report(len(plan.inserts), len(plan.updates), plan.unchanged, skipped)
+        inserted, updated, unchanged = staging.apply(_fields_of(csv_file.columns))
+        staging.drop()
+    return csv_file.report(inserted, updated, unchanged, skipped)
 
 
-def _duplicate_sku(row: _Row, first: _Row) -> ImportRowError:
-    return row.csv.error("sku", f"sku '{row.sku}' is also on row {first.csv.row}: keep one row per SKU")
+Record = tuple[int, list[str]] | ImportRowError
+# A staged row: row number, sku, gtin, the gtin as written (when it differs), then the _FIELDS but gtin.
+Staged = tuple[Any, ...]
+_STAGED_FIELDS = tuple(name for name in _FIELDS if name != "gtin")
 
 
-class _GtinsInFile:
-    """Refuses a row whose GTIN an earlier row of the file already has (in any of its forms)."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, _Row] = {}
-
-    def __call__(self, row: _Row) -> None:
-        gtin = row.fields.get("gtin")
-        if gtin is None:
-            return
-        other = self.rows.get(gtin)
-        if other is not None:
-            raise row.csv.error(
-                "gtin",
-                f"gtin '{row.csv.raw('gtin')}' is also on row {other.csv.row} (sku '{other.sku}'): "
-                "a GTIN belongs to one SKU; fix one of the two rows",
-            )
-        self.rows[gtin] = row
+def _fields_of(columns: Sequence[str]) -> tuple[str, ...]:
+    """The attributes a file sets: those of its header's columns (the others stay as they are)."""
+    return tuple(name for name in _FIELDS if _SOURCE.get(name, name) in columns)
 
 
-@dataclass
-class _Plan:
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    releases: list[dict[str, Any]] = field(default_factory=list)  # old GTINs to clear before the updates
-    unchanged: int = 0
+def _batches(records: Iterable[Record]) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while batch := list(itertools.islice(iterator, _BATCH)):
+        yield batch
 
 
-def _plan(good: dict[str, _Row], existing: dict[str, dict[str, Any]]) -> _Plan:
-    plan = _Plan()
-    now = utcnow()
-    for sku, row in good.items():
-        old = existing.get(sku)
-        if old is None:
-            plan.inserts.append({"sku": sku, **row.fields, "updated_at": now})
-        elif changed(old, row.fields):
-            plan.updates.append({"id": old["id"], **row.fields, "updated_at": now})
-            if "gtin" in row.fields and old["gtin"] is not None and old["gtin"] != row.fields["gtin"]:
-                plan.releases.append({"id": old["id"], "gtin": None})
-        else:
-            plan.unchanged += 1
-    return plan
-
-
-def _load_by_sku(session: Session, skus: list[str]) -> dict[str, dict[str, Any]]:
-    columns = [Product.id, Product.sku, *(getattr(Product, name) for name in _FIELDS)]
-    found: dict[str, dict[str, Any]] = {}
-    for part in chunks(skus):
-        for rec in session.execute(select(*columns).where(Product.sku.in_(part))).mappings():
-            found[rec["sku"]] = dict(rec)
-    return found
-
-
-def _load_by_gtin(session: Session, gtins: list[str]) -> dict[str, str]:
-    """GTIN → SKU of the products that hold one of these GTINs now."""
-    found: dict[str, str] = {}
-    for part in chunks(gtins):
-        for gtin, sku in session.execute(select(Product.gtin, Product.sku).where(Product.gtin.in_(part))):
-            if gtin is not None:
-                found[gtin] = sku
-    return found
-
-
-def _check_gtin_owners(good: dict[str, _Row], holders: dict[str, str], errors: RowErrors) -> None:
-    """A GTIN may only be given to a SKU if no other product keeps it after this import."""
-    changed = True
-    while changed:  # dropping a bad row can keep its old GTIN in place and so make another row bad
-        changed = False
-        for sku, row in list(good.items()):
-            gtin: str | None = row.fields.get("gtin")
-            holder = holders.get(gtin) if gtin is not None else None
-            if holder is None or holder == sku:
+def _staged_rows(batch: list[Record], csv_file: CsvStream, fast: _FastRows, errors: RowErrors) -> list[Staged]:
+    """The batch's good rows as staged rows; the first problem of each bad row goes to `errors`."""
+    staged = []
+    for record in batch:
+        if isinstance(record, ImportRowError):
+            errors.add(record)
+            continue
+        row = fast(*record)
+        if row is None:  # something unusual in the row: the full checks, with their messages
+            try:
+                row = _staging_row(_parse(csv_file.row_of(*record)))
+            except ImportRowError as exc:
+                errors.add(exc)
                 continue
-            holder_row = good.get(holder)
-            if holder_row is not None and "gtin" in holder_row.fields and holder_row.fields["gtin"] != gtin:
-                continue  # the holder moves to another GTIN in this same file
-            errors.add(
-                row.csv.error(
-                    "gtin",
-                    f"gtin '{row.csv.raw('gtin')}' already belongs to sku '{holder}': "
-                    "check the number, or change or clear that product's gtin first",
-                )
+        staged.append(row)
+    return staged
+
+
+def _staging_row(row: _Row) -> Staged:
+    gtin = row.fields.get("gtin")
+    raw = row.csv.values.get("gtin")
+    return (row.csv.row, row.sku, gtin, raw if raw and raw != gtin else None,
+            *(row.fields.get(name) for name in _STAGED_FIELDS))
+
+
+class _Unusual(Exception):
+    """A value the fast checks do not vouch for: the row goes through the full checks instead."""
+
+
+_PLAIN_CODE = re.compile(r"[!-~]{1,64}")  # printable ASCII without spaces: a code the full check accepts
+_GTIN = re.compile(r"[0-9]{8}|[0-9]{12,14}")
+_MONEY = re.compile(r"([0-9]+)(?:[.,]([0-9]{1,2}))?")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_YES_NO = {"yes": True, "y": True, "true": True, "t": True, "1": True, "": False,
+           "no": False, "n": False, "false": False, "f": False, "0": False}
+_CATEGORY_SET = frozenset(CATEGORIES)
+
+
+def _fast_code(value: str) -> str:
+    if _PLAIN_CODE.fullmatch(value):
+        return value
+    raise _Unusual
+
+
+def _fast_text(limit: int, required: bool) -> Callable[[str], str]:
+    def text(value: str) -> str:
+        if len(value) > limit or (required and not value):
+            raise _Unusual
+        return value
+
+    return text
+
+
+def _fast_category(value: str) -> str:
+    lower = value.lower()
+    if lower in _CATEGORY_SET:
+        return lower
+    raise _Unusual
+
+
+def _fast_money(value: str) -> int:
+    match = _MONEY.fullmatch(value)
+    if match is None:
+        raise _Unusual
+    cents = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
+    if cents >= MAX_MONEY * 100:
+        raise _Unusual
+    return cents
+
+
+def _fast_flag(value: str) -> bool:
+    flag = _YES_NO.get(value.lower())
+    if flag is None:
+        raise _Unusual
+    return flag
+
+
+def _fast_whole(default: int | None, maximum: int) -> Callable[[str], int | None]:
+    def whole(value: str) -> int | None:
+        if not value:
+            return default
+        if not _WHOLE.fullmatch(value) or not 0 <= int(value) <= maximum:
+            raise _Unusual
+        return int(value)
+
+    return whole
+
+
+def _fast_gtin(value: str) -> str | None:
+    if not value:
+        return None
+    if not _GTIN.fullmatch(value):
+        raise _Unusual
+    digits = value[-2::-1]  # the payload from its last digit: weights 3, 1, 3, … (GS1 mod 10)
+    total = 3 * sum(map(int, digits[::2])) + sum(map(int, digits[1::2]))
+    if (10 - total % 10) % 10 != int(value[-1]):
+        raise _Unusual
+    return value.zfill(14)
+
+
+# The fast check of each column; each accepts only values the full check accepts, and gives the same value.
+_FAST: dict[str, Callable[[str], Any]] = {
+    "description": _fast_text(200, required=True),
+    "category": _fast_category,
+    "unit_value_cents": _fast_money,
+    "vendor": _fast_text(80, required=False),
+    "vendor_rtv": _fast_flag,
+    "warranty_days": _fast_whole(0, 3650),
+    "serialized": _fast_flag,
+    "hazmat": _fast_flag,
+    "data_bearing": _fast_flag,
+    "weight_g": _fast_whole(None, 10_000_000),
+}
+
+
+class _FastRows:
+    """The staged row of a usual row (clean text, plain values) at a few checks per value; None otherwise."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        position = {name: index for index, name in enumerate(columns)}
+        self._sku = position["sku"]
+        self._gtin = position.get("gtin")
+        self._checks = [
+            (position.get(_SOURCE.get(name, name)), _FAST[name]) for name in _STAGED_FIELDS
+        ]
+
+    def __call__(self, row_no: int, cells: list[str]) -> Staged | None:
+        if not is_clean("".join(cells)):
+            return None
+        try:
+            raw = cells[self._gtin] if self._gtin is not None else ""
+            gtin = _fast_gtin(raw)
+            values = [None if index is None else check(cells[index]) for index, check in self._checks]
+            return (row_no, _fast_code(cells[self._sku]), gtin, raw if raw and raw != gtin else None, *values)
+        except _Unusual:
+            return None
+
+
+def _staging_table() -> Table:
+    """The good rows of the file, in file order; dropped at the end (or with the rollback)."""
+    return Table(
+        "catalog_import_staging",
+        MetaData(),
+        Column("row_no", Integer, primary_key=True, autoincrement=False),
+        Column("sku", String(64), nullable=False),
+        Column("gtin", String(14)),
+        Column("gtin_raw", String(255)),  # as written in the file, for messages, when it differs from gtin
+        Column("description", String(200)),
+        Column("category", String(40)),
+        Column("unit_value_cents", Integer),
+        Column("vendor", String(80)),
+        Column("vendor_rtv", Boolean),
+        Column("warranty_days", Integer),
+        Column("serialized", Boolean),
+        Column("hazmat", Boolean),
+        Column("data_bearing", Boolean),
+        Column("weight_g", Integer),
+        Column("state", Integer),
+        prefixes=["TEMPORARY"],
+    )
+
+
+class _Staging:
+    def __init__(self, conn: Connection, file: str) -> None:
+        self.conn = conn
+        self.file = file
+        self.table = _staging_table()
+        self.count = 0
+        self._mysql = conn.dialect.name in ("mysql", "mariadb")
+        self._drop_leftover()
+        self.table.create(conn)
+        compiled = insert(self.table).compile(dialect=conn.dialect)
+        self._insert = str(compiled)
+        self._named = not compiled.positional
+
+    def _drop_leftover(self) -> None:
+        # MySQL keeps a temporary table past a rollback, for the connection's life; plain DROP TABLE there
+        # would also commit, hence DROP TEMPORARY. Elsewhere the table went with the rollback, if there was one.
+        keyword = "TEMPORARY " if self._mysql else ""
+        self.conn.execute(text(f"DROP {keyword}TABLE IF EXISTS {self.table.name}"))
+
+    def drop(self) -> None:
+        self._drop_leftover()
+
+    def add(self, rows: list[Staged]) -> None:
+        """Stage rows as they are (the driver's executemany: no per-value processing on the way)."""
+        if not rows:
+            return
+        if self._named:
+            names = [column.name for column in self.table.columns if column.name != "state"]
+            self.conn.exec_driver_sql(self._insert, [dict(zip(names, row, strict=True)) for row in rows])
+        else:
+            self.conn.exec_driver_sql(self._insert, [(*row, None) for row in rows])
+        self.count += len(rows)
+
+    def refuse_repeats(self, errors: RowErrors) -> None:
+        """A SKU or GTIN that an earlier good row of the file has: the later row is refused."""
+        s = self.table.c
+        repeated_skus = [sku for (sku,) in self.conn.execute(
+            select(s.sku).group_by(s.sku).having(func.count() > 1))]
+        repeated_gtins = [gtin for (gtin,) in self.conn.execute(
+            select(s.gtin).where(s.gtin.is_not(None)).group_by(s.gtin).having(func.count() > 1))]
+        if not repeated_skus and not repeated_gtins:
+            return
+        involved: dict[int, tuple[str, str | None, str]] = {}
+        for column, values in ((s.sku, repeated_skus), (s.gtin, repeated_gtins)):
+            for part in chunks(values):
+                query = select(s.row_no, s.sku, s.gtin, func.coalesce(s.gtin_raw, s.gtin)).where(column.in_(part))
+                for row_no, sku, gtin, raw in self.conn.execute(query):
+                    involved[row_no] = (sku, gtin, raw)
+        self._delete(_repeats(self.file, sorted(involved.items()), errors))
+
+    def _delete(self, rows: set[int]) -> None:
+        for part in chunks(sorted(rows)):
+            self.conn.execute(self.table.delete().where(self.table.c.row_no.in_(part)))
+        self.count -= len(rows)
+
+    def check_gtin_owners(self, errors: RowErrors) -> None:
+        """A GTIN may only be given to a SKU if no other product keeps it after this import."""
+        s, p = self.table.c, _PRODUCT.c
+        taken = list(
+            self.conn.execute(
+                select(s.row_no, s.sku, func.coalesce(s.gtin_raw, s.gtin), p.sku)
+                .join_from(self.table, _PRODUCT, p.gtin == s.gtin)
+                .where(p.sku != s.sku)
+                .order_by(s.row_no)
             )
-            del good[sku]
-            changed = True
+        )
+        if not taken:
+            return
+        moving = set(self._staged_skus(sorted({holder for *_, holder in taken})))
+        refused = _refused_takers(taken, moving)
+        for row_no, _sku, raw, holder in taken:
+            if row_no in refused:
+                errors.add(
+                    ImportRowError(
+                        self.file, row_no, "gtin",
+                        f"gtin '{raw}' already belongs to sku '{holder}': "
+                        "check the number, or change or clear that product's gtin first",
+                    )
+                )
+        self._delete(refused)
+
+    def _staged_skus(self, skus: list[str]) -> set[str]:
+        found: set[str] = set()
+        for part in chunks(skus):
+            found.update(self.conn.scalars(select(self.table.c.sku).where(self.table.c.sku.in_(part))))
+        return found
+
+    def apply(self, fields: tuple[str, ...]) -> tuple[int, int, int]:
+        """Insert the new SKUs, update the changed ones; (inserted, updated, unchanged)."""
+        if not self.count:
+            return 0, 0, 0
+        s, p = self.table.c, _PRODUCT.c
+        same_product = select(literal(1)).select_from(_PRODUCT).where(p.sku == s.sku)
+        differs = or_(*(self._differs(p[name], s[name]) for name in fields))
+        updated = self.conn.execute(
+            update(self.table).where(exists(same_product.where(differs))).values(state=_CHANGED)
+        ).rowcount
+        now = utcnow()
+        if "gtin" in fields and updated:
+            self._release_gtins(same_product)
+        if updated:
+            values = {p[name]: s[name] for name in fields}
+            self.conn.execute(
+                update(_PRODUCT).where(p.sku == s.sku, s.state.in_((_CHANGED, _MOVES_GTIN)))
+                .values({**values, p.updated_at: now})
+            )
+        columns = ["sku", *fields, "updated_at"]
+        rows = select(s.sku, *(s[name] for name in fields), literal(now, Product.updated_at.type))
+        new = rows.where(s.state.is_(None), ~exists(same_product)).order_by(s.row_no)
+        inserted = self.conn.execute(insert(_PRODUCT).from_select(columns, new)).rowcount
+        return inserted, updated, self.count - inserted - updated
+
+    def _release_gtins(self, same_product: Any) -> None:
+        """GTINs may move between SKUs in one file: free them first so the unique index never sees two holders."""
+        s, p = self.table.c, _PRODUCT.c
+        old_differs = and_(p.gtin.is_not(None), or_(s.gtin.is_(None), p.gtin != s.gtin))
+        moves = self.conn.execute(
+            update(self.table).where(s.state == _CHANGED, exists(same_product.where(old_differs)))
+            .values(state=_MOVES_GTIN)
+        ).rowcount
+        if moves:
+            leaving = select(s.sku).where(s.state == _MOVES_GTIN)
+            self.conn.execute(update(_PRODUCT).where(p.sku.in_(leaving)).values(gtin=None))
+
+    def _differs(self, stored: Any, new: Any) -> ColumnElement[bool]:
+        if self._mysql and isinstance(stored.type, String):  # its collations ignore case: compare the bytes
+            return cast(stored, BINARY).is_distinct_from(cast(new, BINARY))
+        result: ColumnElement[bool] = stored.is_distinct_from(new)
+        return result
+
+
+def _repeats(file: str, rows: list[tuple[int, tuple[str, str | None, str]]], errors: RowErrors) -> set[int]:
+    """Of rows sharing a SKU or GTIN, in file order: those an earlier good row has the SKU or GTIN of."""
+    skus: dict[str, int] = {}
+    gtins: dict[str, tuple[int, str]] = {}
+    refused: set[int] = set()
+    for row_no, (sku, gtin, raw) in rows:
+        other = gtins.get(gtin) if gtin is not None else None
+        if sku in skus:
+            problem = f"sku '{sku}' is also on row {skus[sku]}: keep one row per SKU"
+            errors.add(ImportRowError(file, row_no, "sku", problem))
+        elif other is not None:
+            problem = (f"gtin '{raw}' is also on row {other[0]} (sku '{other[1]}'): a GTIN belongs to one SKU; "
+                       "fix one of the two rows")
+            errors.add(ImportRowError(file, row_no, "gtin", problem))
+        else:
+            skus[sku] = row_no
+            if gtin is not None:
+                gtins[gtin] = (row_no, sku)
+            continue
+        refused.add(row_no)
+    return refused
+
+
+def _refused_takers(taken: list[Any], moving: set[str]) -> set[int]:
+    """Rows taking a GTIN whose holder does not move away in this file. Refusing a row keeps its SKU's old GTIN
+    in place, which can make another row bad: repeat until nothing changes."""
+    refused: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for row_no, sku, _raw, holder in taken:
+            if row_no not in refused and holder not in moving:
+                refused.add(row_no)
+                moving.discard(sku)
+                changed = True
+    return refused

@@ -11,6 +11,7 @@ import calendar
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -407,63 +408,143 @@ def parse_rows(
 
 def read_csv(path: Path, fmt: CsvFormat) -> CsvFile:
     """Read `path`, find its separator and check its header; return its non-blank data rows."""
-    file = path.name
-    text = _decode(file, _read_bytes(file, path))
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    separator = _find_separator(first_line, fmt)
-    if separator is None:
-        raise ImportRowError(file, 1, None, _not_a_header(first_line, fmt))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise ImportRowError(
-            file, reader.line_num, None, f"the file is not valid CSV ({exc}): check the quotes on this line"
-        ) from None
-    columns = _check_header(file, records[0], fmt)
-    rows: list[CsvRow] = []
-    bad: list[ImportRowError] = []
-    for index, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if any(cell.strip() for cell in record[len(columns) :]):
-            bad.append(
-                ImportRowError(
-                    file,
-                    index,
-                    None,
-                    f"the row has {len(record)} values but the header has {len(columns)} columns: "
-                    f"check for an unquoted {SEPARATORS[separator]}",
-                )
-            )
-            continue
-        values = {col: (record[i].strip() if i < len(record) else "") for i, col in enumerate(columns)}
-        rows.append(CsvRow(file, index, values, fmt.secret, is_clean("".join(values.values()))))
-    return CsvFile(file, separator, rows, bad)
+    with open_csv(path, fmt) as stream:
+        rows: list[CsvRow] = []
+        bad: list[ImportRowError] = []
+        for row in stream.rows():
+            (bad if isinstance(row, ImportRowError) else rows).append(row)  # type: ignore[arg-type]
+        return CsvFile(stream.name, stream.separator, rows, bad)
 
 
-def _read_bytes(file: str, path: Path) -> bytes:
+class CsvStream:
+    """One import file read row by row (a catalog of a million rows is never all in memory).
+
+    `rows()` yields each non-blank data row, or the error of a row that is not a row of the format at all
+    (too many values); a file that cannot be read as a whole (not UTF-8, broken quotes) raises at that row.
+    """
+
+    def __init__(self, path: Path, fmt: CsvFormat) -> None:
+        self.name = path.name
+        self._path = path
+        self._fmt = fmt
+        self._binary = _open_bytes(self.name, path)
+        try:
+            self._encoding = _encoding_of(self._binary.peek(2)[:2])
+            self._text = io.TextIOWrapper(self._binary, encoding=self._encoding, newline="")
+            first_line = self._decoded(self._text.readline)
+            separator = _find_separator(first_line.rstrip("\r\n"), fmt)
+            if separator is None:
+                raise ImportRowError(self.name, 1, None, _not_a_header(first_line.rstrip("\r\n"), fmt))
+        except BaseException:
+            self._binary.close()
+            raise
+        self.separator = separator
+        self._first_line = first_line
+        self.columns: list[str] = []
+
+    def __enter__(self) -> CsvStream:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._text.close()
+
+    def report(
+        self, inserted: int, updated: int, unchanged: int, skipped: tuple[ImportRowError, ...]
+    ) -> ImportReport:
+        return ImportReport(self.name, inserted, updated, unchanged, skipped, self.separator)
+
+    def rows(self) -> Iterator[CsvRow | ImportRowError]:
+        for record in self.records():
+            yield record if isinstance(record, ImportRowError) else self.row_of(*record)
+
+    def records(self) -> Iterator[tuple[int, list[str]] | ImportRowError]:
+        """(row number, values stripped of surrounding spaces, one per header column) of each non-blank row.
+
+        The header is read and checked at the first call; `columns` then holds its column names."""
+        lines = itertools.chain([self._first_line], self._lines())
+        reader = csv.reader(lines, delimiter=self.separator, strict=True)
+        records = enumerate(self._records(reader), start=1)
+        self.columns = _check_header(self.name, next(records, (1, []))[1], self._fmt)
+        width = len(self.columns)
+        for index, record in records:
+            cells = [cell.strip() for cell in record]
+            if len(cells) > width and any(cells[width:]):
+                yield self._too_many(index, len(record), width)
+            elif any(cells):
+                yield index, cells + [""] * (width - len(cells)) if len(cells) < width else cells[:width]
+
+    def row_of(self, index: int, cells: list[str]) -> CsvRow:
+        values = dict(zip(self.columns, cells, strict=True))
+        return CsvRow(self.name, index, values, self._fmt.secret, is_clean("".join(cells)))
+
+    def _too_many(self, index: int, values: int, width: int) -> ImportRowError:
+        return ImportRowError(
+            self.name,
+            index,
+            None,
+            f"the row has {values} values but the header has {width} columns: "
+            f"check for an unquoted {SEPARATORS[self.separator]}",
+        )
+
+    def _records(self, reader: Any) -> Iterator[list[str]]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise ImportRowError(
+                self.name, reader.line_num, None, f"the file is not valid CSV ({exc}): check the quotes on this line"
+            ) from None
+
+    def _lines(self) -> Iterator[str]:
+        while line := self._decoded(self._text.readline):
+            yield line
+
+    def _decoded(self, read: Callable[[], str]) -> str:
+        try:
+            return read()
+        except UnicodeDecodeError:
+            raise self._not_text() from None
+
+    def _not_text(self) -> ImportRowError:
+        if self._encoding == "utf-16":
+            return ImportFileError(self.name, "the file is damaged UTF-16 text: save it as 'CSV UTF-8'")
+        row = _first_bad_utf8_line(self._path)
+        return ImportRowError(
+            self.name, row, None, "the file is not UTF-8 text: save it as 'CSV UTF-8' and import it again"
+        )
+
+
+def open_csv(path: Path, fmt: CsvFormat) -> CsvStream:
+    """Open `path`, find its separator from the header line; check the header when rows are read."""
+    return CsvStream(path, fmt)
+
+
+def _open_bytes(file: str, path: Path) -> io.BufferedReader:
     try:
-        return path.read_bytes()
+        return path.open("rb")
     except FileNotFoundError:
         raise ImportFileError(file, f"the file was not found at {path}: check the path") from None
     except OSError as exc:
         raise ImportFileError(file, f"the file could not be read ({exc.strerror}): check the path") from None
 
 
-def _decode(file: str, data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text"
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ImportFileError(file, "the file is damaged UTF-16 text: save it as 'CSV UTF-8'") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        raise ImportRowError(
-            file, row, None, "the file is not UTF-8 text: save it as 'CSV UTF-8' and import it again"
-        ) from None
+def _encoding_of(start: bytes) -> str:
+    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Excel's "Unicode Text"
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def _first_bad_utf8_line(path: Path) -> int:
+    """The line (1 = first) of the first byte that is not UTF-8: read again only when the stream failed."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return lines + chunk.count(b"\n", 0, max(exc.start, 0))
+            lines += chunk.count(b"\n")
+    return lines
 
 
 def _header_name(cell: str) -> str:
