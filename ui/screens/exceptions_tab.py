@@ -9,17 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.conditions import format_money
 from app.domain.exceptions import RESOLUTION_LABELS, Resolution
+from ui.row_table import RowTable
 from ui.widgets import FlowLayout, label
 
 COLUMNS = ("Held since", "Cause", "LPN", "Product", "Station", "Now", "Value")
@@ -32,19 +29,10 @@ class ExceptionsTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[Any] = []
         layout = QVBoxLayout(self)
         self.caption = label(name="hint")
         layout.addWidget(self.caption)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("exceptionsTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = RowTable("exceptionsTable", COLUMNS)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemActivated.connect(lambda _cell: self._emit_record())
         layout.addWidget(self.table, 1)
@@ -63,31 +51,20 @@ class ExceptionsTab(QWidget):
         layout.addWidget(holder)
         self._selection_changed()
 
+    @property
+    def rows(self) -> list[Any]:
+        return self.table.rows
+
     def show_rows(self, rows: list[Any], now: datetime) -> None:
-        selected = self.selected()
-        self.rows = rows
         self.caption.setText(f"{len(rows)} held for a person, oldest first." if rows
                              else "Nothing is held for a person. The queue is empty.")
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            values = (_age(now, row.since), row.cause_label, row.lpn, row.description, row.station_id,
-                      row.disposition or "—", format_money(row.unit_value_cents))
-            for column, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(row.recall_ref or row.cause_label)
-                self.table.setItem(index, column, cell)
-            if selected is not None and row.item_id == selected.item_id:
-                self.table.selectRow(index)
-        if self.selected() is None and rows:
-            self.table.selectRow(0)
+        self.table.fill(rows, lambda row: (_age(now, row.since), row.cause_label, row.lpn, row.description,
+                                           row.station_id, row.disposition or "—", format_money(row.unit_value_cents)),
+                        key=lambda row: row.item_id, tooltip=lambda row: row.recall_ref or row.cause_label)
         self._selection_changed()
 
     def selected(self) -> Any | None:
-        model = self.table.selectionModel()
-        picked = model.selectedRows() if model is not None else []
-        if not picked or picked[0].row() >= len(self.rows):
-            return None
-        return self.rows[picked[0].row()]
+        return self.table.selected()
 
     def _selection_changed(self) -> None:
         """Only the resolutions the selected item's cause allows can be pressed."""

@@ -8,18 +8,15 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.record_html import record_html
+from ui.row_table import RowTable
 from ui.widgets import label
 
 COLUMNS = ("LPN", "Graded", "Station", "Operator", "Product", "Grade", "Disposition", "Status", "Held for")
@@ -31,20 +28,11 @@ class ItemsTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[Any] = []
         layout = QVBoxLayout(self)
         self.caption = label(name="hint")
         layout.addWidget(self.caption)
         split = QSplitter(Qt.Orientation.Horizontal)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("itemsTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = RowTable("itemsTable", COLUMNS)
         self.table.installEventFilter(self)  # Enter on a row opens its record (whatever the platform's default)
         self.record = QTextBrowser()
         self.record.setObjectName("record")
@@ -56,32 +44,19 @@ class ItemsTab(QWidget):
         override.clicked.connect(self._override)
         layout.addWidget(override)
 
+    @property
+    def rows(self) -> list[Any]:
+        return self.table.rows
+
     def show_rows(self, rows: list[Any], caption: str) -> None:
         """The list, keeping the selected item selected when it is still there."""
-        selected = self.selected()
-        self.rows = rows
         self.caption.setText(caption)
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            when = row.finalized_at.astimezone().strftime("%d %b %H:%M") if row.finalized_at else "—"
-            values = (row.lpn or "(draft)", when, row.station_id, row.operator_name, row.description,
-                      row.grade or "—", row.disposition or "—", row.status + (" · override" if row.overridden else ""),
-                      row.exception_cause or "")
-            for column, value in enumerate(values):
-                self.table.setItem(index, column, QTableWidgetItem(str(value)))
-            if selected is not None and row.id == selected.id:
-                self.table.selectRow(index)
-        if self.selected() is None and rows:
-            self.table.selectRow(0)
+        self.table.fill(rows, _cells, key=lambda row: row.id)
         if not rows:
             self.record.setHtml("<p>No item matches. Scan an LPN or RMA, or change the search.</p>")
 
     def selected(self) -> Any | None:
-        model = self.table.selectionModel()
-        picked = model.selectedRows() if model is not None else []
-        if not picked or picked[0].row() >= len(self.rows):
-            return None
-        return self.rows[picked[0].row()]
+        return self.table.selected()
 
     def open_selected(self) -> None:
         row = self.selected()
@@ -109,3 +84,9 @@ class ItemsTab(QWidget):
             self.table.setFocus()
             return
         super().keyPressEvent(event)
+
+
+def _cells(row: Any) -> tuple[str, ...]:
+    when = row.finalized_at.astimezone().strftime("%d %b %H:%M") if row.finalized_at else "—"
+    return (row.lpn or "(draft)", when, row.station_id, row.operator_name, row.description, row.grade or "—",
+            row.disposition or "—", row.status + (" · override" if row.overridden else ""), row.exception_cause or "")

@@ -8,15 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.row_table import RowTable
 from ui.widgets import FlowLayout, label
 
 COLUMNS = ("Badge", "Name", "Role", "State", "PIN")
@@ -29,19 +26,10 @@ class OperatorsTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[Any] = []
         layout = QVBoxLayout(self)
         self.caption = label(name="hint")
         layout.addWidget(self.caption)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("operatorsTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = RowTable("operatorsTable", COLUMNS)
         layout.addWidget(self.table, 1)
         buttons = FlowLayout()
         for action, text in ACTIONS:
@@ -52,26 +40,17 @@ class OperatorsTab(QWidget):
         holder.setLayout(buttons)
         layout.addWidget(holder)
 
+    @property
+    def rows(self) -> list[Any]:
+        return self.table.rows
+
     def show_rows(self, rows: list[Any], now: datetime) -> None:
-        selected = self.selected()
-        self.rows = rows
         self.caption.setText(f"{len(rows)} operators. A new operator chooses a PIN at the first sign-in.")
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            values = (row.badge, row.name, row.role, _state(row, now), "set" if row.has_pin else "chosen at sign-in")
-            for column, value in enumerate(values):
-                self.table.setItem(index, column, QTableWidgetItem(value))
-            if selected is not None and row.badge == selected.badge:
-                self.table.selectRow(index)
-        if self.selected() is None and rows:
-            self.table.selectRow(0)
+        self.table.fill(rows, lambda row: (row.badge, row.name, row.role, _state(row, now),
+                                           "set" if row.has_pin else "chosen at sign-in"), key=lambda row: row.badge)
 
     def selected(self) -> Any | None:
-        model = self.table.selectionModel()
-        picked = model.selectedRows() if model is not None else []
-        if not picked or picked[0].row() >= len(self.rows):
-            return None
-        return self.rows[picked[0].row()]
+        return self.table.selected()
 
     def _emit(self, action: str) -> None:
         row = self.selected()
