@@ -163,9 +163,9 @@ def _compile_text(text: str) -> list[Part] | str:
 class Clone:
     """The replacements of one clone (day `index`): every token of the sample day mapped once, then cached."""
 
-    def __init__(self, index: int, spans: Spans, sample_day: str, day: date) -> None:
+    def __init__(self, index: int, spans: Spans, sample_day: str, day: date, mask: int) -> None:
         self.index, self.spans, self.sample_day, self.day = index, spans, sample_day, day.isoformat()
-        self.prefix = f"{index:08x}"
+        self.mask = mask  # a clone's own: a UUID's first 32 bits XOR this stay uniformly random, and unique
         self.cache: dict[tuple[str, str], str] = {}
 
     def token(self, kind: str, text: str) -> str:
@@ -176,8 +176,8 @@ class Clone:
         return done
 
     def _replace(self, kind: str, text: str) -> str:
-        if kind in ("dashed", "hex"):
-            return self.prefix + text[8:]
+        if kind in ("dashed", "hex"):  # random ids stay random (new ones land anywhere in their index, as in life)
+            return f"{int(text[:8], 16) ^ self.mask:08x}" + text[8:]
         if kind == "date":
             return self.day if text == self.sample_day else text
         number = int(text)
@@ -302,8 +302,9 @@ def _clone_days(template: Path, target: Path, days: int) -> None:
         conn.execute(f"DROP INDEX {name}")
     t, rows = time.perf_counter(), 0
     newest_day = datetime.fromisoformat(sample).date() - timedelta(days=1)
+    masks = random.Random(5).sample(range(1, 2**32), days)  # distinct, so two clones never share an id
     for index in range(days):
-        clone = Clone(index, spans, sample, newest_day - timedelta(days=days - 1 - index))
+        clone = Clone(index, spans, sample, newest_day - timedelta(days=days - 1 - index), masks[index])
         for name in TABLES:
             table = tables[name]
             batch = list(cloned_rows(table, clone, newest=index == days - 1))
