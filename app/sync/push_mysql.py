@@ -1,6 +1,6 @@
-"""The MariaDB/MySQL side of a push batch, done by the server: the raw outbox payloads go up as one JSON
-document per few MB (one string parameter: the driver escapes one string, not every value of every row), are
-split into a temporary stage by JSON_TABLE, then set-based SQL applies replays, conflicts, updates and inserts.
+"""The MariaDB/MySQL side of a push batch, done by the server: the raw outbox payloads go up as JSON documents
+of a few MB, one kind of record each (one string parameter: the driver escapes one string, not every value of
+every row), and set-based SQL over JSON_TABLE applies them: replays skipped, conflicts kept, updates, inserts.
 
 Same rules as push_pg.py and the portable path in push.py; the integration tests run both engines.
 SQL here is built only from table and column names of our own metadata; all values are parameters.
@@ -8,9 +8,9 @@ SQL here is built only from table and column names of our own metadata; all valu
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -24,11 +24,11 @@ from sqlalchemy import (
     LargeBinary,
     Table,
     Uuid,
-    bindparam,
     insert,
     select,
     text,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.db.models import UTCDateTime
 from app.sync.batch import (
@@ -46,72 +46,83 @@ from app.sync.batch import (
 )
 from app.sync.codec import to_json
 
-STAGE = "sync_stage"
 # One statement's document stays well under max_allowed_packet (16 MB by default) after escaping.
 DOC_BYTES = 4 * 1024 * 1024
 
 
 def apply_batch_mysql(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:
     refuse_unknown([c.entity for c in changes])
-    _stage(conn, changes)
-    # Exactly once: a change id already applied is a replay. IGNORE skips only those (the one key of the
-    # table); a second push of the same batch at the same time waits on the key and then skips it too.
-    fresh = {uuid.UUID(str(v)) for v in conn.execute(text(
-        f"INSERT IGNORE INTO sync_applied (change_id, station_id, applied_at) "  # noqa: S608
-        f"SELECT change_id, :station, :now FROM {STAGE} RETURNING change_id"),
-        {"station": station_id, "now": datetime.now(UTC).replace(tzinfo=None)}).scalars()}
-    replays = [seq for seq, c in enumerate(changes) if c.change_id not in fresh]
-    if replays:
-        conn.execute(text(f"DELETE FROM {STAGE} WHERE seq IN :seqs")  # noqa: S608
-                     .bindparams(bindparam("seqs", expanding=True)), {"seqs": replays})
-    _upsert(conn, CONTAINER, "code")
-    conflicts = _apply_items(conn, station_id, [c for c in changes if c.entity == "return_item"
-                                                and c.change_id in fresh])
-    _upsert(conn, JOB, "id")
-    columns = [c.name for c in AUDIT.columns if c.name != "id"]
-    conn.execute(text(
-        f"INSERT INTO audit_event ({_names(columns)}) SELECT {_exprs(AUDIT, columns)} "  # noqa: S608
-        f"FROM {STAGE} l, {_json_table(AUDIT)} WHERE l.entity = 'audit_event' ORDER BY l.seq"))
-    return PushResult(sent=len(changes), replayed=len(replays), conflicts=conflicts)
+    with _quotes_only(conn):
+        # Exactly once: a change id already applied is a replay. IGNORE skips only those (the one key of the
+        # table); a second push of the same batch at the same time waits on the key and then skips it too.
+        fresh: set[uuid.UUID] = set()
+        for doc in _documents([f'"{c.change_id}"' for c in changes]):
+            fresh.update(uuid.UUID(str(v)) for v in conn.execute(text(
+                "INSERT IGNORE INTO sync_applied (change_id, station_id, applied_at) "
+                "SELECT j.change_id, :station, :now FROM JSON_TABLE(:doc, '$[*]' COLUMNS ("
+                "change_id CHAR(36) PATH '$')) j RETURNING change_id"),
+                {"doc": doc, "station": station_id, "now": datetime.now(UTC).replace(tzinfo=None)}).scalars())
+        by_entity: dict[str, list[Change]] = {entity: [] for entity in KNOWN_ENTITIES}
+        for change in changes:
+            if change.change_id in fresh:
+                by_entity[change.entity].append(change)
+        _upsert(conn, CONTAINER, "code", _latest(by_entity["container"]))
+        conflicts = _apply_items(conn, station_id, by_entity["return_item"])
+        _upsert(conn, JOB, "id", _latest(by_entity["print_job"]))
+        columns = [c.name for c in AUDIT.columns if c.name != "id"]
+        for doc in _documents([c.payload_text for c in by_entity["audit_event"]]):  # in the order they happened
+            conn.execute(text(f"INSERT INTO audit_event ({_names(columns)}) "  # noqa: S608
+                              f"SELECT {_exprs(AUDIT, columns)} FROM {_json_table(AUDIT)}"), {"doc": doc})
+    return PushResult(sent=len(changes), replayed=len(changes) - len(fresh), conflicts=conflicts)
 
 
-def _stage(conn: Connection, changes: Sequence[Change]) -> None:
-    conn.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (seq INT PRIMARY KEY, change_id UUID NOT NULL, "
-        "entity VARCHAR(30) NOT NULL, entity_key VARCHAR(64) NOT NULL, payload LONGTEXT NOT NULL, "
-        "KEY (entity, entity_key))")
-    # A temporary table lives as long as the pooled connection: empty it of any earlier batch.
-    conn.exec_driver_sql(f"DELETE FROM {STAGE}")  # noqa: S608
-    parts: list[str] = []
-    size = 0
-    for seq, change in enumerate(changes):
-        # The payload is the outbox's own JSON text, put in as it is (an object inside the document).
-        parts.append(f'[{seq},"{change.change_id}",{json.dumps(change.entity)},{json.dumps(change.key)},'
-                     f"{change.payload_text}]")
-        size += len(parts[-1])
+@contextmanager
+def _quotes_only(conn: Connection) -> Iterator[None]:
+    """With NO_BACKSLASH_ESCAPES the driver escapes a string by doubling its quotes (one C replace) instead
+    of its pure-Python escape of every character; the payload's JSON backslashes then pass as they are.
+    The session's mode is put back afterwards (the connection returns to the pool); after a lost link there is
+    no session left to put back, and the round's own error is the one that counts."""
+    mode = conn.exec_driver_sql("SELECT @@SESSION.sql_mode").scalar_one()
+    conn.exec_driver_sql("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')")
+    try:
+        yield
+    except BaseException:
+        if not conn.invalidated:
+            with suppress(SQLAlchemyError):
+                _set_mode(conn, mode)
+        raise
+    _set_mode(conn, mode)
+
+
+def _set_mode(conn: Connection, mode: str) -> None:
+    conn.execute(text("SET SESSION sql_mode = :mode"), {"mode": mode})
+
+
+def _documents(items: Sequence[str]) -> Iterator[str]:
+    """JSON arrays of the given JSON texts (the outbox's own payload text, as it is), a few MB each."""
+    start, size = 0, 0
+    for n, item in enumerate(items):
+        size += len(item) + 1
         if size >= DOC_BYTES:
-            _stage_part(conn, parts)
-            parts, size = [], 0
-    if parts:
-        _stage_part(conn, parts)
+            yield f"[{','.join(items[start:n + 1])}]"
+            start, size = n + 1, 0
+    if start < len(items):
+        yield f"[{','.join(items[start:])}]"
 
 
-def _stage_part(conn: Connection, parts: list[str]) -> None:
-    conn.execute(text(
-        f"INSERT INTO {STAGE} (seq, change_id, entity, entity_key, payload) "  # noqa: S608
-        "SELECT j.seq, j.change_id, j.entity, j.entity_key, j.payload FROM JSON_TABLE(:doc, '$[*]' COLUMNS ("
-        "seq INT PATH '$[0]', change_id CHAR(36) PATH '$[1]', entity VARCHAR(30) PATH '$[2]', "
-        "entity_key VARCHAR(64) PATH '$[3]', payload JSON PATH '$[4]')) j"), {"doc": f"[{','.join(parts)}]"})
+def _latest(changes: Sequence[Change]) -> list[Change]:
+    """The last change of each record in the batch (one statement may touch a row only once)."""
+    return list({c.key: c for c in changes}.values())
 
 
 @cache
 def _json_table(table: Table) -> str:
-    """`JSON_TABLE(l.payload, ...) x`: the payload's fields as typed columns of `x`, strings left long (the
+    """`JSON_TABLE(:doc, ...) x`: each payload's fields as typed columns of `x`, strings left long (the
     INSERT checks lengths, as it would a value sent by itself), dates as text converted in `_expr`."""
     columns = [f"`{c.name}` {_path_type(c.type)} PATH '$.{c.name}'" for c in table.columns]
     if "container_id" in table.columns:
         columns.append("container_code VARCHAR(40) PATH '$.container_code'")
-    return f"JSON_TABLE(l.payload, '$' COLUMNS ({', '.join(columns)})) x"
+    return f"JSON_TABLE(:doc, '$[*]' COLUMNS ({', '.join(columns)})) x"
 
 
 def _path_type(kind: Any) -> str:
@@ -148,20 +159,13 @@ def _exprs(table: Table, columns: Sequence[str]) -> str:
     return ", ".join(_expr(table, c) for c in columns)
 
 
-def _latest(entity: str) -> str:
-    """`l`: the stage rows holding the last change of each record in the batch (a row is written once)."""
-    assert entity in KNOWN_ENTITIES  # our own constant, never data
-    return (f"(SELECT MAX(seq) AS seq FROM {STAGE} WHERE entity = '{entity}' GROUP BY entity_key) m "  # noqa: S608
-            f"JOIN {STAGE} l ON l.seq = m.seq")
-
-
-def _upsert(conn: Connection, table: Table, key: str) -> None:
+def _upsert(conn: Connection, table: Table, key: str, changes: Sequence[Change]) -> None:
     columns = [c.name for c in table.columns if not (c.name == "id" and key != "id")]
-    entity = "container" if table is CONTAINER else table.name
     updates = ", ".join(f"`{c}` = VALUES(`{c}`)" for c in columns if c != key)
-    conn.execute(text(
-        f"INSERT INTO `{table.name}` ({_names(columns)}) SELECT {_exprs(table, columns)} "  # noqa: S608
-        f"FROM {_latest(entity)}, {_json_table(table)} ON DUPLICATE KEY UPDATE {updates}"))
+    for doc in _documents([c.payload_text for c in changes]):
+        conn.execute(text(
+            f"INSERT INTO `{table.name}` ({_names(columns)}) SELECT {_exprs(table, columns)} "  # noqa: S608
+            f"FROM {_json_table(table)} ON DUPLICATE KEY UPDATE {updates}"), {"doc": doc})
 
 
 def _apply_items(conn: Connection, station_id: str, changes: Sequence[Change]) -> list[Conflict]:
@@ -179,21 +183,13 @@ def _apply_items(conn: Connection, station_id: str, changes: Sequence[Change]) -
     conflicting = [k for k, v in versions.items() if v != first[k].payload.get("base_version")]
     updated = [k for k in versions if k not in conflicting]
     columns = [c.name for c in ITEM.columns]
-    # The records found above are left out by key, not by a NOT EXISTS on return_item: in an INSERT ... SELECT
-    # that read takes shared gap locks, and two stations pushing at once would deadlock on them.
-    inserting = f"INSERT INTO return_item ({_names(columns)}) SELECT {_exprs(ITEM, columns)} " \
-                f"FROM {_latest('return_item')}, {_json_table(ITEM)}"  # noqa: S608
-    if versions:
-        conn.execute(text(f"{inserting} WHERE l.entity_key NOT IN :keys")
-                     .bindparams(bindparam("keys", expanding=True)), {"keys": list(versions)})
-    else:
-        conn.execute(text(inserting))
-    if updated:
-        assignments = ", ".join(f"r.`{c}` = {_expr(ITEM, c)}" for c in columns if c != "id")
-        conn.execute(text(
-            f"UPDATE return_item r JOIN {_latest('return_item')} JOIN {_json_table(ITEM)} "  # noqa: S608
-            f"ON r.id = x.id SET {assignments} WHERE l.entity_key IN :keys")
-            .bindparams(bindparam("keys", expanding=True)), {"keys": updated})
+    for doc in _documents([c.payload_text for k, c in last.items() if k not in versions]):
+        conn.execute(text(f"INSERT INTO return_item ({_names(columns)}) "  # noqa: S608
+                          f"SELECT {_exprs(ITEM, columns)} FROM {_json_table(ITEM)}"), {"doc": doc})
+    assignments = ", ".join(f"r.`{c}` = {_expr(ITEM, c)}" for c in columns if c != "id")
+    for doc in _documents([last[k].payload_text for k in updated]):
+        conn.execute(text(f"UPDATE return_item r JOIN {_json_table(ITEM)} ON r.id = x.id "  # noqa: S608
+                          f"SET {assignments}"), {"doc": doc})
     if not conflicting:
         return []
     rows = conn.execute(select(ITEM).where(ITEM.c.id.in_([uuid.UUID(k) for k in conflicting]))).all()
