@@ -16,6 +16,8 @@ Drafts are not pushed: only final and voided records are.
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -162,7 +164,7 @@ def _insert(connection: Connection, entries: list[dict[str, Any]], written: dict
     go in the order given (the push order); each id is matched back by the row's own change id."""
     if not entries:
         return
-    rows = [dict(change_id=uuid.uuid4(), created_at=now, attempts=0, **entry) for entry in entries]
+    rows = [dict(change_id=new_change_id(), created_at=now, attempts=0, **entry) for entry in entries]
     if len(rows) == 1 or not connection.dialect.insert_executemany_returning:
         returned = [connection.execute(insert(OUTBOX).values(**row).returning(OUTBOX.c.id, OUTBOX.c.change_id)).one()
                     for row in rows]
@@ -171,6 +173,15 @@ def _insert(connection: Connection, entries: list[dict[str, Any]], written: dict
     ids = {change_id: outbox_id for outbox_id, change_id in returned}
     for row in rows:
         written[(row["entity"], row["entity_key"])] = (ids[row["change_id"]], row["payload"].get("base_version"))
+
+
+def new_change_id() -> uuid.UUID:
+    """A time-ordered UUID (version 7, RFC 9562): as unique as a random one, but a new outbox row goes at the end
+    of the change-id index, one page, instead of on a random page of an index of millions (issue 12)."""
+    millis = time.time_ns() // 1_000_000 & (1 << 48) - 1
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = millis << 80 | 0x7 << 76 | (rand >> 64 & 0xFFF) << 64 | 0b10 << 62 | rand & (1 << 62) - 1
+    return uuid.UUID(int=value)
 
 
 def _written_in_transaction(session: Session) -> dict[tuple[str, str], tuple[int, int | None]]:
