@@ -96,11 +96,15 @@ def scan_to_card(path: Path, products: int, n: int) -> list[float]:
 
 
 def finalize_times(path: Path, products: int, n: int) -> list[float]:
+    """Finalize in station mode (outbox on), as a station runs it (issue 12). On a realistic station file, with
+    its audit events, print jobs, totes and outbox: `python -m bench.bench_station_file`."""
     from app.config import Settings
+    from app.sync.outbox import enable_outbox
     from tests.helpers import answer_all
     from ui.main import build_desk
 
     desk = build_desk(Settings(db=f"sqlite:///{path}", sound=False))
+    enable_outbox(desk.db)
     operator = desk.sign_in("B1001", "1111")
     rng = random.Random(4)
     out = []
