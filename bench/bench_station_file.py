@@ -18,7 +18,9 @@ bench/out/station_file.json.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import random
 import re
 import sqlite3
@@ -401,7 +403,7 @@ class Floors:
         _remove(self.path)
 
 
-def run(path: Path, products: int, samples: int) -> dict[str, Any]:
+def run(path: Path, products: int, samples: int, profile: Any = None) -> dict[str, Any]:
     """The station's own calls on the file, outbox on, interleaved with the floors: scan -> card (classify +
     start_intake, the database part of it), save (finalize + its tote, what the station calls), then what
     the worker does next (confirm the tote, close it at 40 items) and the print loop, untimed."""
@@ -434,9 +436,13 @@ def run(path: Path, products: int, samples: int) -> dict[str, Any]:
         scan_ms, scan_count = (time.perf_counter() - t) * 1000, len(statements)
         item = answer_all(desk, item)  # type: ignore[arg-type]
         statements.clear()
+        if profile is not None:
+            profile.enable()
         t = time.perf_counter()
         saved = desk.save_item(operator, item.id)
         save_ms, save_count = (time.perf_counter() - t) * 1000, len(statements)
+        if profile is not None:
+            profile.disable()
         if n >= 10:  # warm-up
             for key, value in (("commit_floor", floor_commit), ("lookup_floor", floor_lookup), ("scan", scan_ms),
                                ("save", save_ms)):
@@ -468,6 +474,7 @@ def main() -> None:
     parser.add_argument("--day-items", type=int, default=500)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile the saves (slower: not for figures)")
     args = parser.parse_args()
     t = time.perf_counter()
     path = build_station_file(args.items, args.products, args.day_items)
@@ -475,7 +482,10 @@ def main() -> None:
     print(f"station file {path.name} ready ({time.perf_counter() - t:.0f} s): {json.dumps(mix)}")
     if args.build_only:
         return
-    results = run(path, args.products, args.samples)
+    profile = cProfile.Profile() if args.profile else None
+    results = run(path, args.products, args.samples, profile)
+    if profile is not None:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     results["file"] = mix
     print(f"\n{'measure':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for key in ("commit_floor", "lookup_floor", "scan", "save"):
