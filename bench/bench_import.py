@@ -7,6 +7,8 @@ What is measured, each in a new process (peak RSS is the whole process's, interp
 - **import**: `returns-desk import catalog` as the CLI runs it (`import_catalog` on a fresh copy of the same
   migrated file): every value checked, duplicates looked for, all or nothing.
 - **re-import**: the same file again onto the imported file: every row compared, none changed.
+- Each is timed in wall-clock seconds and in CPU seconds of its process (less sensitive to the other sessions
+  on a shared machine); the load average (1 min) around it is printed.
 - **demo load**: `returns-desk --db FILE demo load` on a new file, wall time of the whole process; the fsync and
   fdatasync calls counted by `strace -f -c` in one more, separate run (strace slows the process down).
 Runs interleave raw, import and re-import, so a change in the machine's load hits all three.
@@ -102,13 +104,17 @@ def _import(db: Path, source: Path) -> str:
 
 
 def child(kind: str, db: Path, source: Path) -> None:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     summary = "raw" if kind == "raw" else _import(db, source)
     if kind == "raw":
         _raw(db, source)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "summary": summary}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "summary": summary}))
+
+
+def _ratio(a: dict[str, float | str], b: dict[str, float | str], key: str) -> str:
+    return f"{float(a[key]) / float(b[key]):.2f}x"
 
 
 def _run_child(kind: str, db: Path, source: Path) -> dict[str, float | str]:
@@ -127,9 +133,13 @@ def _demo(folder: Path, strace: bool = False) -> dict[str, float | str]:
     if strace:
         command = ["strace", "-f", "-c", "-e", "trace=fsync,fdatasync", "-o", str(trace), *command]
     load = os.getloadavg()[0]
-    start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    result: dict[str, float | str] = {"seconds": time.perf_counter() - start, "load": max(load, os.getloadavg()[0])}
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    result: dict[str, float | str] = {"seconds": time.perf_counter() - start, "cpu": cpu,
+                                      "load": max(load, os.getloadavg()[0])}
     if strace:
         calls = {line.split()[-1]: int(line.split()[3]) for line in trace.read_text().splitlines()
                  if line.strip().endswith(("fsync", "fdatasync")) and line.split()[3].isdigit()}
@@ -159,16 +169,18 @@ def main() -> None:
             first = _run_child("import", imp_db, source)
             again = _run_child("import", imp_db, source)
             for name, r in (("raw csv + executemany", raw), ("import", first), ("re-import unchanged", again)):
-                print(f"run {run} {name:22s} {r['seconds']:7.2f} s  peak {r['peak_mb']:6.0f} MB  "
+                print(f"run {run} {name:22s} {r['seconds']:7.2f} s wall {r['cpu']:7.2f} s cpu  "
+                      f"peak {r['peak_mb']:4.0f} MB  "
                       f"load {r['load']:.2f}  {r['summary'] if name != 'raw csv + executemany' else ''}")
-            print(f"run {run} import / raw {float(first['seconds']) / float(raw['seconds']):.2f}x, "
-                  f"re-import / raw {float(again['seconds']) / float(raw['seconds']):.2f}x")
+            print(f"run {run} wall: import / raw {_ratio(first, raw, 'seconds')}, re-import / raw "
+                  f"{_ratio(again, raw, 'seconds')}; cpu: import / raw {_ratio(first, raw, 'cpu')}, "
+                  f"re-import / raw {_ratio(again, raw, 'cpu')}")
             for path in folder.glob("*.db*"):
                 path.unlink()
         if not args.no_demo:
             for run in range(1, args.runs + 1):
                 r = _demo(folder)
-                print(f"demo load run {run}: {r['seconds']:.2f} s wall, load {r['load']:.2f}")
+                print(f"demo load run {run}: {r['seconds']:.2f} s wall, {r['cpu']:.2f} s cpu, load {r['load']:.2f}")
             if shutil.which("strace"):
                 r = _demo(folder, strace=True)
                 print(f"demo load under strace: {r['seconds']:.2f} s, sync calls {r['syncs']}")

@@ -352,7 +352,8 @@ class _Staging:
         self._mysql = conn.dialect.name in ("mysql", "mariadb")
         self._drop_leftover()
         self.table.create(conn)
-        compiled = insert(self.table).compile(dialect=conn.dialect)
+        self._names = [column.name for column in self.table.columns if column.name != "state"]
+        compiled = insert(self.table).compile(dialect=conn.dialect, column_keys=self._names)
         self._insert = str(compiled)
         self._named = not compiled.positional
 
@@ -370,10 +371,9 @@ class _Staging:
         if not rows:
             return
         if self._named:
-            names = [column.name for column in self.table.columns if column.name != "state"]
-            self.conn.exec_driver_sql(self._insert, [dict(zip(names, row, strict=True)) for row in rows])
+            self.conn.exec_driver_sql(self._insert, [dict(zip(self._names, row, strict=True)) for row in rows])
         else:
-            self.conn.exec_driver_sql(self._insert, [(*row, None) for row in rows])
+            self.conn.exec_driver_sql(self._insert, rows)
         self.count += len(rows)
 
     def refuse_repeats(self, errors: RowErrors) -> None:
@@ -452,7 +452,10 @@ class _Staging:
         columns = ["sku", *fields, "updated_at"]
         rows = select(s.sku, *(s[name] for name in fields), literal(now, Product.updated_at.type))
         new = rows.where(s.state.is_(None), ~exists(same_product)).order_by(s.row_no)
-        inserted = self.conn.execute(insert(_PRODUCT).from_select(columns, new)).rowcount
+        products = select(func.count()).select_from(_PRODUCT)
+        before = self.conn.scalar(products) or 0
+        self.conn.execute(insert(_PRODUCT).from_select(columns, new))
+        inserted = (self.conn.scalar(products) or 0) - before  # psycopg gives no rowcount for INSERT … SELECT
         return inserted, updated, self.count - inserted - updated
 
     def _release_gtins(self, same_product: Any) -> None:
