@@ -90,15 +90,20 @@ def _run_window(app: QCoreApplication, settings: Settings) -> int:
     raiser.window = window
     window.show_on_screen()  # full screen in kiosk mode, never larger than the screen
     _tell_about_crashes(window)
+    tune_runtime()
+    code = app.exec()
+    desk.db.dispose()
+    return int(code)
+
+
+def tune_runtime() -> None:
+    """The interpreter settings the window runs with (bench/bench_gui.py applies the same)."""
     # Start-up objects live until exit: keep them out of the collector's full passes, which would otherwise
     # stall the GUI thread (and every other) for tens of milliseconds during a long sync push.
     gc.freeze()
     # Background threads (sync, printing, serial) hand the interpreter back to the GUI thread within 1 ms
     # instead of 5 ms, so a busy sync push never makes the screen stutter.
     sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
-    code = app.exec()
-    desk.db.dispose()
-    return int(code)
 
 
 def exit_when_ready(app: QCoreApplication) -> None:
