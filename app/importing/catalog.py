@@ -9,6 +9,7 @@ transaction: a bad row still means nothing is written.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -146,7 +147,7 @@ def import_catalog(db: Database, path: Path, *, skip_bad: bool = False) -> Impor
 
 
 Record = tuple[int, list[str]] | ImportRowError
-# A staged row: row number, sku, gtin, the gtin as written (when it differs), then the _FIELDS but gtin.
+# A staged row: row number, sku, gtin, the gtin as written in the file, then the _FIELDS but gtin.
 Staged = tuple[Any, ...]
 _STAGED_FIELDS = tuple(name for name in _FIELDS if name != "gtin")
 
@@ -180,9 +181,7 @@ def _staged_rows(batch: list[Record], csv_file: CsvStream, fast: _FastRows, erro
 
 
 def _staging_row(row: _Row) -> Staged:
-    gtin = row.fields.get("gtin")
-    raw = row.csv.values.get("gtin")
-    return (row.csv.row, row.sku, gtin, raw if raw and raw != gtin else None,
+    return (row.csv.row, row.sku, row.fields.get("gtin"), row.csv.values.get("gtin"),
             *(row.fields.get(name) for name in _STAGED_FIELDS))
 
 
@@ -191,16 +190,25 @@ _PLAIN_CODE = re.compile(r"[!-~]{1,64}")  # printable ASCII without spaces: a co
 _GTIN = re.compile(r"[0-9]{8}|[0-9]{12,14}")
 _MONEY = re.compile(r"([0-9]+)(?:[.,]([0-9]{1,2}))?")
 _DIGITS = re.compile(r"[0-9]{1,9}")
+_USUAL_MONEY = re.compile(r"[0-9]{1,7}\.[0-9]{2}")  # below MAX_MONEY, two decimals after a dot
+_WITHOUT_DOT = operator.methodcaller("replace", ".", "")
+_ZFILL_14 = operator.methodcaller("zfill", 14)
+_EVEN_13, _ODD_12 = operator.itemgetter(slice(0, 13, 2)), operator.itemgetter(slice(1, 12, 2))
+_LAST = operator.itemgetter(13)
 _YES_NO = {"yes": True, "y": True, "true": True, "t": True, "1": True, "": False,
            "no": False, "n": False, "false": False, "f": False, "0": False}
 _CATEGORY_SET = frozenset(CATEGORIES)
 Column_ = Sequence[str]
 
 
+class _WithBad(list[Any]):
+    """A checked column that may hold _BAD: the fast checks did not vouch for every value of it."""
+
+
 def _codes(values: Column_) -> list[Any]:
     if all(map(_PLAIN_CODE.fullmatch, values)):
         return list(values)
-    return [value if _PLAIN_CODE.fullmatch(value) else _BAD for value in values]
+    return _WithBad(value if _PLAIN_CODE.fullmatch(value) else _BAD for value in values)
 
 
 def _texts(limit: int, required: bool) -> Callable[[Column_], list[Any]]:
@@ -208,7 +216,7 @@ def _texts(limit: int, required: bool) -> Callable[[Column_], list[Any]]:
         lengths = list(map(len, values))
         if max(lengths) <= limit and (not required or min(lengths) > 0):
             return list(values)
-        return [value if 0 < len(value) <= limit or (not required and not value) else _BAD for value in values]
+        return _WithBad(value if 0 < len(value) <= limit or (not required and not value) else _BAD for value in values)
 
     return texts
 
@@ -217,7 +225,7 @@ def _categories(values: Column_) -> list[Any]:
     lower = list(map(str.lower, values))
     if _CATEGORY_SET.issuperset(lower):
         return lower
-    return [value if value in _CATEGORY_SET else _BAD for value in lower]
+    return _WithBad(value if value in _CATEGORY_SET else _BAD for value in lower)
 
 
 def _cents(value: str) -> Any:
@@ -229,13 +237,15 @@ def _cents(value: str) -> Any:
 
 
 def _money(values: Column_) -> list[Any]:
-    return list(map(_cents, values))
+    if all(map(_USUAL_MONEY.fullmatch, values)):  # 129.99: the cents are the digits without the dot
+        return list(map(int, map(_WITHOUT_DOT, values)))
+    return _WithBad(map(_cents, values))
 
 
 def _flags(values: Column_) -> list[Any]:
     flags: list[Any] = list(map(_YES_NO.get, map(str.lower, values)))
     if None in flags:
-        return [_BAD if flag is None else flag for flag in flags]
+        return _WithBad(_BAD if flag is None else flag for flag in flags)
     return flags
 
 
@@ -250,9 +260,31 @@ def _wholes(default: int | None, maximum: int) -> Callable[[Column_], list[Any]]
             numbers = list(map(int, values))
             if max(numbers) <= maximum:
                 return numbers
-        return list(map(whole, values))
+        return _WithBad(map(whole, values))
 
     return wholes
+
+
+def _gtins(values: Column_) -> list[Any]:
+    """The GTIN-14 of each value, None for an empty one, _BAD for one the full check may refuse."""
+    given = [value for value in values if value]
+    if not all(map(_GTIN.fullmatch, given)):
+        return _WithBad(map(_gtin, values))
+    # As 14 digits the weights are fixed: 3 on the even positions, 1 on the odd ones, the check digit last.
+    long: list[Any] = list(map(_ZFILL_14, given))
+    digits = list(map(str.encode, long))
+    threes = map(sum, map(_EVEN_13, digits))
+    ones = map(sum, map(_ODD_12, digits))
+    checks = map(_LAST, digits)
+    # 48 is the byte of "0": 7 digits weighted 3, 6 weighted 1 and the check digit 1 → 48 × 28 = 1344.
+    ok = [(3 * a + b + c - 1344) % 10 == 0 for a, b, c in zip(threes, ones, checks, strict=True)]
+    if not all(ok):
+        long = _WithBad(gtin if good else _BAD for gtin, good in zip(long, ok, strict=True))
+    if len(given) == len(values):
+        return long
+    found = iter(long)
+    merged = [next(found) if value else None for value in values]
+    return _WithBad(merged) if isinstance(long, _WithBad) else merged
 
 
 def _gtin(value: str) -> Any:
@@ -298,23 +330,22 @@ class _FastRows:
         cells = [record[1] for record in records]
         columns = list(zip(*cells, strict=True))
         nothing = [None] * len(records)
-        raw = columns[self._gtin] if self._gtin is not None else nothing
-        gtins = list(map(_gtin, raw))
+        raw: Sequence[Any] = nothing if self._gtin is None else columns[self._gtin]
         out: list[Sequence[Any]] = [
             [record[0] for record in records],
             _codes(columns[self._sku]),
-            gtins,
-            [value if value and value != gtin else None for value, gtin in zip(raw, gtins, strict=True)],
+            nothing if self._gtin is None else _gtins(columns[self._gtin]),
+            raw,
             *(nothing if index is None else check(columns[index]) for index, check in self._checks),
         ]
         rows = list(zip(*out, strict=True))
-        clean = list(map(is_clean, map("".join, cells)))
-        if all(clean) and not any(_BAD in column for column in out[1:]):
+        clean = all(map(is_clean, map("".join, columns)))  # a column at a time: the usual batch is all clean
+        mixed = [column for column in out if isinstance(column, _WithBad)]
+        if clean and not mixed:
             return rows, []
-        unusual = {i for i, ok in enumerate(clean) if not ok}
-        for column in out[1:]:
-            if _BAD in column:
-                unusual.update(i for i, value in enumerate(column) if value is _BAD)
+        unusual = set() if clean else {i for i, row in enumerate(cells) if not is_clean("".join(row))}
+        for column in mixed:
+            unusual.update(i for i, value in enumerate(column) if value is _BAD)
         good = [row for i, row in enumerate(rows) if i not in unusual]
         return good, [records[i] for i in sorted(unusual)]
 
@@ -327,7 +358,7 @@ def _staging_table() -> Table:
         Column("row_no", Integer, primary_key=True, autoincrement=False),
         Column("sku", String(64), nullable=False),
         Column("gtin", String(14)),
-        Column("gtin_raw", String(255)),  # as written in the file, for messages, when it differs from gtin
+        Column("gtin_raw", String(255)),  # as written in the file, for messages
         Column("description", String(200)),
         Column("category", String(40)),
         Column("unit_value_cents", Integer),
@@ -388,7 +419,7 @@ class _Staging:
         involved: dict[int, tuple[str, str | None, str]] = {}
         for column, values in ((s.sku, repeated_skus), (s.gtin, repeated_gtins)):
             for part in chunks(values):
-                query = select(s.row_no, s.sku, s.gtin, func.coalesce(s.gtin_raw, s.gtin)).where(column.in_(part))
+                query = select(s.row_no, s.sku, s.gtin, s.gtin_raw).where(column.in_(part))
                 for row_no, sku, gtin, raw in self.conn.execute(query):
                     involved[row_no] = (sku, gtin, raw)
         self._delete(_repeats(self.file, sorted(involved.items()), errors))
@@ -403,7 +434,7 @@ class _Staging:
         s, p = self.table.c, _PRODUCT.c
         taken = list(
             self.conn.execute(
-                select(s.row_no, s.sku, func.coalesce(s.gtin_raw, s.gtin), p.sku)
+                select(s.row_no, s.sku, s.gtin_raw, p.sku)
                 .join_from(self.table, _PRODUCT, p.gtin == s.gtin)
                 .where(p.sku != s.sku)
                 .order_by(s.row_no)
