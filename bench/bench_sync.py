@@ -1,8 +1,10 @@
-"""Issue 5 benchmarks: push 100,000 records to PostgreSQL beside a raw COPY of the same rows, the longest GUI
-event-loop stall during such a push, and pulling 1,000,000 catalog rows; each beside a floor in the same run.
+"""Sync benchmarks: push the real outbox of 100,000 items (bench/sync_outbox.py) to PostgreSQL and MariaDB, each
+push beside a raw COPY / LOAD DATA of the same rows in the same loop; the longest GUI event-loop stall during a
+push; pulling 1,000,000 catalog rows beside a raw streamed read.
 
-Needs the PostgreSQL of the dev/CI machine (127.0.0.1:5432, trust; env RETURNS_DESK_TEST_PG to change).
-Run: `make bench-sync` (or `python -m bench.bench_sync [--records N] [--catalog N]`). Writes bench/out/sync.json.
+Needs the PostgreSQL and MariaDB of the dev/CI machine (tests/integration/servers.py).
+Run: `make bench-sync` (or `python -m bench.bench_sync [--items N] [--rounds N] [--engines ...] [--skip ...]`).
+Writes bench/out/sync.json.
 """
 
 from __future__ import annotations
