@@ -466,28 +466,36 @@ class _Staging:
         if not self.count:
             return 0, 0, 0
         s, p = self.table.c, _PRODUCT.c
-        same_product = select(literal(1)).select_from(_PRODUCT).where(p.sku == s.sku)
-        differs = or_(*(self._differs(p[name], s[name]) for name in fields))
-        updated = self.conn.execute(
-            update(self.table).where(exists(same_product.where(differs))).values(state=_CHANGED)
-        ).rowcount
-        now = utcnow()
-        if "gtin" in fields and updated:
-            self._release_gtins(same_product)
-        if updated:
-            values = {p[name]: s[name] for name in fields}
-            self.conn.execute(
-                update(_PRODUCT).where(p.sku == s.sku, s.state.in_((_CHANGED, _MOVES_GTIN)))
-                .values({**values, p.updated_at: now})
-            )
-        columns = ["sku", *fields, "updated_at"]
-        rows = select(s.sku, *(s[name] for name in fields), literal(now, Product.updated_at.type))
-        new = rows.where(s.state.is_(None), ~exists(same_product)).order_by(s.row_no)
         products = select(func.count()).select_from(_PRODUCT)
         before = self.conn.scalar(products) or 0
-        self.conn.execute(insert(_PRODUCT).from_select(columns, new))
+        now = utcnow()
+        same_product = select(literal(1)).select_from(_PRODUCT).where(p.sku == s.sku)
+        # Into an empty catalog (the first import) every row is new: no look-up of a stored product per row.
+        updated = self._update_changed(fields, same_product, now) if before else 0
+        columns = ["sku", *fields, "updated_at"]
+        rows = select(s.sku, *(s[name] for name in fields), literal(now, Product.updated_at.type))
+        new = rows.where(s.state.is_(None), ~exists(same_product)) if before else rows
+        self.conn.execute(insert(_PRODUCT).from_select(columns, new.order_by(s.row_no)))
         inserted = (self.conn.scalar(products) or 0) - before  # psycopg gives no rowcount for INSERT … SELECT
         return inserted, updated, self.count - inserted - updated
+
+    def _update_changed(self, fields: tuple[str, ...], same_product: Any, now: Any) -> int:
+        """Mark and update the staged rows whose product differs in an attribute the file sets."""
+        s, p = self.table.c, _PRODUCT.c
+        differs = or_(*(self._differs(p[name], s[name]) for name in fields))
+        updated: int = self.conn.execute(
+            update(self.table).where(exists(same_product.where(differs))).values(state=_CHANGED)
+        ).rowcount
+        if not updated:
+            return 0
+        if "gtin" in fields:
+            self._release_gtins(same_product)
+        values = {p[name]: s[name] for name in fields}
+        self.conn.execute(
+            update(_PRODUCT).where(p.sku == s.sku, s.state.in_((_CHANGED, _MOVES_GTIN)))
+            .values({**values, p.updated_at: now})
+        )
+        return updated
 
     def _release_gtins(self, same_product: Any) -> None:
         """GTINs may move between SKUs in one file: free them first so the unique index never sees two holders."""
