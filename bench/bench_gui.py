@@ -363,7 +363,8 @@ def drain(db: Any) -> dict[str, int]:
         with db.unit_of_work() as uow:
             pending = uow.session.scalar(select(func.count()).select_from(PrintJob)
                                          .where(PrintJob.status.in_(open_jobs))) or 0
-            waiting = uow.session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+            waiting = uow.session.scalar(select(func.count()).select_from(OutboxEntry)
+                                         .where(OutboxEntry.sent_at.is_(None))) or 0
         if not pending and not waiting:
             break
         time.sleep(0.5)
