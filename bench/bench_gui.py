@@ -96,6 +96,14 @@ def gaps_in(ticks: list[float], spans: list[tuple[float, float]], inside: bool) 
     return out
 
 
+def top_gaps(ticks: list[float], floor: list[tuple[float, float]], start: float) -> list[tuple[float, float]]:
+    """The five longest gaps outside the floor runs: (seconds after the driver started, ms)."""
+    spans = sorted(floor)
+    gaps = [(a - start, (b - a) * 1000) for a, b in zip(ticks, ticks[1:], strict=False)
+            if not any(s <= b and a <= e for s, e in spans)] if len(ticks) < 200_000 else []
+    return sorted(gaps, key=lambda g: -g[1])[:5]
+
+
 def stall_figures(gaps: list[float]) -> dict[str, float]:
     return {"ticks": len(gaps), "p50_ms": statistics.median(gaps) if gaps else 0.0, "p99_ms": pct(gaps, 99),
             "max_ms": max(gaps, default=0.0), "over_50ms": sum(1 for g in gaps if g > 50),
@@ -164,6 +172,7 @@ class Driver(threading.Thread):
         self.item_wall: list[float] = []
         self.rss: list[tuple[int, float]] = []
         self.error: BaseException | None = None
+        self.start_at = time.perf_counter()
 
     def key(self, key: Any, text: str = "") -> None:
         from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -184,6 +193,7 @@ class Driver(threading.Thread):
         return bool(c.idle and c.step is step and not c.wedge.decoder.text)
 
     def run(self) -> None:
+        self.start_at = time.perf_counter()
         try:
             self.sign_in()
             for n in range(self.args.items):
@@ -342,6 +352,7 @@ def run_window(settings: Any, floor_station: Any, args: argparse.Namespace) -> d
         "services_only_cpu_ms_per_item": statistics.mean(driver.floor_cpu) if driver.floor_cpu else 0.0,
         "item_wall_ms_p50": statistics.median(driver.item_wall) if driver.item_wall else 0.0,
         "rss_mb": driver.rss,
+        "longest_gaps": top_gaps(ticks, driver.marks.floor, driver.start_at),
     })
     if profile is not None:
         stats = pstats.Stats(profile)
