@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -110,10 +111,12 @@ def _grade_history(uow: UnitOfWork, settings: Settings, today: date, count: int,
     configuration = load_site_configuration(settings)  # the site's rules, as the station grades
     made = 0
     earlier = count - count * TODAY_SHARE // 100  # the rest is today's intake so far, for the board
+    # One context per station (reading the printer routing takes a while); each item gets its own clock.
+    contexts = {station: station_context(settings, station_id=station, configuration=configuration)
+                for station in stations}
     for index in range(count):
         day, at = _graded_when(index, count, earlier, today, rng)
-        ctx = station_context(settings, station_id=rng.choice(stations), configuration=configuration,
-                              clock=FixedClock(at), local_today=_constant(day))
+        ctx = replace(contexts[rng.choice(stations)], clock=FixedClock(at), local_today=_constant(day))
         job = _what_to_grade(uow, index, rma_jobs, products, day, rng, invent_rmas)
         try:
             with uow.session.begin_nested():
