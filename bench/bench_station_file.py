@@ -403,7 +403,7 @@ class Floors:
         _remove(self.path)
 
 
-def run(path: Path, products: int, samples: int, profile: Any = None) -> dict[str, Any]:
+def run(path: Path, products: int, samples: int, profile: Any = None, checkpoint_aside: bool = False) -> dict[str, Any]:
     """The station's own calls on the file, outbox on, interleaved with the floors: scan -> card (classify +
     start_intake, the database part of it), save (finalize + its tote, what the station calls), then what
     the worker does next (confirm the tote, close it at 40 items) and the print loop, untimed."""
@@ -416,6 +416,8 @@ def run(path: Path, products: int, samples: int, profile: Any = None) -> dict[st
     from tests.helpers import answer_all
 
     db = Database(f"sqlite:///{path}")
+    if checkpoint_aside:  # an experiment: WAL checkpoints between items (as a background thread would do them)
+        event.listen(db.engine, "connect", lambda conn, _record: conn.execute("PRAGMA wal_autocheckpoint=0"))
     enable_outbox(db)
     desk = Desk(db, StationContext(STATION, _configuration()))
     printer, floors = _StubbedPrinter(db, desk.ctx), Floors(path)
@@ -426,6 +428,7 @@ def run(path: Path, products: int, samples: int, profile: Any = None) -> dict[st
     demo = _plain_gtins(db)
     times: dict[str, list[float]] = {k: [] for k in ("commit_floor", "lookup_floor", "scan", "save")}
     counts: dict[str, list[int]] = {"scan": [], "save": []}
+    closes: list[float] = []
     for n in range(samples + 10):
         # Half the scans are catalog products never seen before, half the demo products (with history).
         gtin = "0" + gtin13(rng.randrange(products)) if n % 2 and products else rng.choice(demo)
@@ -451,13 +454,19 @@ def run(path: Path, products: int, samples: int, profile: Any = None) -> dict[st
             counts["save"].append(save_count)
         assert saved.tote is not None
         tote = desk.confirm_tote(operator, item.id, saved.tote.code)
-        if tote.items >= TOTE_SIZE:
+        if tote.items >= TOTE_SIZE:  # closing opens the next tote: its number is found then
+            t = time.perf_counter()
             desk.close_tote(operator, tote.code)
+            closes.append((time.perf_counter() - t) * 1000)
         if n % 20 == 19:
             printer.process_due()
+            if checkpoint_aside:
+                floors.lookup_conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     floors.close()
     db.dispose()
     results: dict[str, Any] = {key: summary(values) for key, values in times.items()}
+    results["close_tote"] = {"n": len(closes), "max_ms": max(closes, default=0.0),
+                             "median_ms": statistics.median(closes) if closes else 0.0}
     results["statements"] = {key: {"min": min(v), "max": max(v), "median": statistics.median(v)}
                              for key, v in counts.items()}
     results["ratios"] = {
@@ -475,6 +484,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the saves (slower: not for figures)")
+    parser.add_argument("--checkpoint-aside", action="store_true",
+                        help="no WAL checkpoint inside a commit: one every 20 items between them instead")
     args = parser.parse_args()
     t = time.perf_counter()
     path = build_station_file(args.items, args.products, args.day_items)
@@ -483,7 +494,8 @@ def main() -> None:
     if args.build_only:
         return
     profile = cProfile.Profile() if args.profile else None
-    results = run(path, args.products, args.samples, profile)
+    results = run(path, args.products, args.samples, profile, args.checkpoint_aside)
+    results["checkpoint_aside"] = args.checkpoint_aside
     if profile is not None:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     results["file"] = mix
@@ -491,6 +503,7 @@ def main() -> None:
     for key in ("commit_floor", "lookup_floor", "scan", "save"):
         figures = results[key]
         print(f"{key:16} {figures['p50_ms']:8.2f} {figures['p95_ms']:8.2f} {figures['max_ms']:8.2f}")
+    print(f"close tote (opens the next): {results['close_tote']}")
     print(f"statements: {results['statements']}")
     for name, ratio in results["ratios"].items():
         print(f"{name:30} {ratio:7.1f}x")
