@@ -461,14 +461,17 @@ class CsvStream:
         """(row number, values stripped of surrounding spaces, one per header column) of each non-blank row.
 
         The header is read and checked at the first call; `columns` then holds its column names."""
-        lines = itertools.chain([self._first_line], self._lines())
+        lines = itertools.chain([self._first_line], self._text)  # a decoding error surfaces in _records
         reader = csv.reader(lines, delimiter=self.separator, strict=True)
         records = enumerate(self._records(reader), start=1)
         self.columns = _check_header(self.name, next(records, (1, []))[1], self._fmt)
         width = len(self.columns)
         for index, record in records:
-            cells = [cell.strip() for cell in record]
-            if len(cells) > width and any(cells[width:]):
+            cells = list(map(str.strip, record))
+            if len(cells) == width:
+                if any(cells):
+                    yield index, cells
+            elif len(cells) > width and any(cells[width:]):
                 yield self._too_many(index, len(record), width)
             elif any(cells):
                 yield index, cells + [""] * (width - len(cells)) if len(cells) < width else cells[:width]
@@ -493,10 +496,8 @@ class CsvStream:
             raise ImportRowError(
                 self.name, reader.line_num, None, f"the file is not valid CSV ({exc}): check the quotes on this line"
             ) from None
-
-    def _lines(self) -> Iterator[str]:
-        while line := self._decoded(self._text.readline):
-            yield line
+        except UnicodeDecodeError:
+            raise self._not_text() from None
 
     def _decoded(self, read: Callable[[], str]) -> str:
         try:
