@@ -25,6 +25,7 @@ import random
 import re
 import sqlite3
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -403,77 +404,112 @@ class Floors:
         _remove(self.path)
 
 
-def run(path: Path, products: int, samples: int, profile: Any = None, checkpoint_aside: bool = False) -> dict[str, Any]:
+WAL_AUTOCHECKPOINT = 1000  # SQLite's default: a commit that leaves the WAL this long copies it into the file
+
+
+def _wal_frames(path: Path) -> int:
+    """Frames in the WAL now (mxFrame of the wal-index header in the -shm file, native byte order)."""
+    with open(str(path) + "-shm", "rb") as shm:
+        return int.from_bytes(shm.read(20)[16:20], sys.byteorder)
+
+
+class Station:
     """The station's own calls on the file, outbox on, interleaved with the floors: scan -> card (classify +
     start_intake, the database part of it), save (finalize + its tote, what the station calls), then what
-    the worker does next (confirm the tote, close it at 40 items) and the print loop, untimed."""
-    from sqlalchemy import event
+    the worker does next (confirm the tote, close it at 40 items: timed apart) and the print loop, untimed."""
 
-    from app.db.uow import Database
-    from app.services.context import StationContext
-    from app.services.desk import Desk
-    from app.sync.outbox import enable_outbox
-    from tests.helpers import answer_all
+    def __init__(self, path: Path, profile: Any = None, checkpoint_aside: bool = False) -> None:
+        from sqlalchemy import event
 
-    db = Database(f"sqlite:///{path}")
-    if checkpoint_aside:  # an experiment: WAL checkpoints between items (as a background thread would do them)
-        event.listen(db.engine, "connect", lambda conn, _record: conn.execute("PRAGMA wal_autocheckpoint=0"))
-    enable_outbox(db)
-    desk = Desk(db, StationContext(STATION, _configuration()))
-    printer, floors = _StubbedPrinter(db, desk.ctx), Floors(path)
-    operator = desk.sign_in("B1001", "1111")
-    statements: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    rng = random.Random(11)
-    demo = _plain_gtins(db)
-    times: dict[str, list[float]] = {k: [] for k in ("commit_floor", "lookup_floor", "scan", "save")}
-    counts: dict[str, list[int]] = {"scan": [], "save": []}
-    closes: list[float] = []
-    for n in range(samples + 10):
-        # Half the scans are catalog products never seen before, half the demo products (with history).
-        gtin = "0" + gtin13(rng.randrange(products)) if n % 2 and products else rng.choice(demo)
-        floor_commit, floor_lookup = floors.commit(), floors.lookup(gtin)
-        statements.clear()
+        from app.db.uow import Database
+        from app.services.context import StationContext
+        from app.services.desk import Desk
+        from app.sync.outbox import enable_outbox
+
+        self.path, self.profile, self.checkpoint_aside = path, profile, checkpoint_aside
+        self.db = Database(f"sqlite:///{path}")
+        if checkpoint_aside:  # an experiment: WAL checkpoints between items (as a background thread would do)
+            event.listen(self.db.engine, "connect", lambda conn, _record: conn.execute("PRAGMA wal_autocheckpoint=0"))
+        enable_outbox(self.db)
+        self.desk = Desk(self.db, StationContext(STATION, _configuration()))
+        self.printer, self.floors = _StubbedPrinter(self.db, self.desk.ctx), Floors(path)
+        self.operator = self.desk.sign_in("B1001", "1111")
+        self.statements: list[str] = []
+        event.listen(self.db.engine, "before_cursor_execute", lambda *args: self.statements.append(args[2]))
+        self.times: dict[str, list[float]] = {k: [] for k in ("commit_floor", "lookup_floor", "scan", "save")}
+        self.counts: dict[str, list[int]] = {"scan": [], "save": []}
+        self.closes: list[float] = []
+        self.checkpointed: list[float] = []
+
+    def _timed(self, call: Callable[[], Any], profile: bool = False) -> tuple[Any, float, int]:
+        self.statements.clear()
+        if profile and self.profile is not None:
+            self.profile.enable()
         t = time.perf_counter()
-        item = desk.start_intake(operator, desk.classify(gtin))
-        scan_ms, scan_count = (time.perf_counter() - t) * 1000, len(statements)
-        item = answer_all(desk, item)  # type: ignore[arg-type]
-        statements.clear()
-        if profile is not None:
-            profile.enable()
-        t = time.perf_counter()
-        saved = desk.save_item(operator, item.id)
-        save_ms, save_count = (time.perf_counter() - t) * 1000, len(statements)
-        if profile is not None:
-            profile.disable()
-        if n >= 10:  # warm-up
+        result = call()
+        elapsed = (time.perf_counter() - t) * 1000
+        if profile and self.profile is not None:
+            self.profile.disable()
+        return result, elapsed, len(self.statements)
+
+    def item(self, gtin: str, keep: bool) -> None:
+        from tests.helpers import answer_all
+
+        desk, operator = self.desk, self.operator
+        floor_commit, floor_lookup = self.floors.commit(), self.floors.lookup(gtin)
+        item, scan_ms, scan_count = self._timed(lambda: desk.start_intake(operator, desk.classify(gtin)))
+        item = answer_all(desk, item)
+        saved, save_ms, save_count = self._timed(lambda: desk.save_item(operator, item.id), profile=True)
+        if keep:
             for key, value in (("commit_floor", floor_commit), ("lookup_floor", floor_lookup), ("scan", scan_ms),
                                ("save", save_ms)):
-                times[key].append(value)
-            counts["scan"].append(scan_count)
-            counts["save"].append(save_count)
-        assert saved.tote is not None
+                self.times[key].append(value)
+            self.counts["scan"].append(scan_count)
+            self.counts["save"].append(save_count)
+            if _wal_frames(self.path) >= WAL_AUTOCHECKPOINT:  # its commit ran SQLite's automatic checkpoint
+                self.checkpointed.append(save_ms)
         tote = desk.confirm_tote(operator, item.id, saved.tote.code)
         if tote.items >= TOTE_SIZE:  # closing opens the next tote: its number is found then
-            t = time.perf_counter()
-            desk.close_tote(operator, tote.code)
-            closes.append((time.perf_counter() - t) * 1000)
+            self.closes.append(self._timed(lambda: desk.close_tote(operator, tote.code))[1])
+
+    def between_items(self) -> None:
+        self.printer.process_due()
+        if self.checkpoint_aside:
+            self.floors.lookup_conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def close(self) -> None:
+        self.floors.close()
+        self.db.dispose()
+
+    def results(self) -> dict[str, Any]:
+        results: dict[str, Any] = {key: summary(values) for key, values in self.times.items()}
+        results["close_tote"] = _few(self.closes)
+        results["save_with_checkpoint"] = _few(self.checkpointed)
+        results["statements"] = {key: {"min": min(v), "max": max(v), "median": statistics.median(v)}
+                                 for key, v in self.counts.items()}
+        results["ratios"] = {
+            "save p95 / bare commit p95": results["save"]["p95_ms"] / results["commit_floor"]["p95_ms"],
+            "scan p95 / raw lookup p95": results["scan"]["p95_ms"] / results["lookup_floor"]["p95_ms"],
+        }
+        return results
+
+
+def _few(samples: list[float]) -> dict[str, float]:
+    return {"n": len(samples), "median_ms": statistics.median(samples) if samples else 0.0,
+            "max_ms": max(samples, default=0.0)}
+
+
+def run(path: Path, products: int, samples: int, profile: Any = None, checkpoint_aside: bool = False) -> dict[str, Any]:
+    station = Station(path, profile, checkpoint_aside)
+    rng = random.Random(11)
+    demo = _plain_gtins(station.db)
+    for n in range(samples + 10):  # 10 warm-up items
+        # Half the scans are catalog products never seen before, half the demo products (with history).
+        station.item("0" + gtin13(rng.randrange(products)) if n % 2 and products else rng.choice(demo), n >= 10)
         if n % 20 == 19:
-            printer.process_due()
-            if checkpoint_aside:
-                floors.lookup_conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    floors.close()
-    db.dispose()
-    results: dict[str, Any] = {key: summary(values) for key, values in times.items()}
-    results["close_tote"] = {"n": len(closes), "max_ms": max(closes, default=0.0),
-                             "median_ms": statistics.median(closes) if closes else 0.0}
-    results["statements"] = {key: {"min": min(v), "max": max(v), "median": statistics.median(v)}
-                             for key, v in counts.items()}
-    results["ratios"] = {
-        "save p95 / bare commit p95": results["save"]["p95_ms"] / results["commit_floor"]["p95_ms"],
-        "scan p95 / raw lookup p95": results["scan"]["p95_ms"] / results["lookup_floor"]["p95_ms"],
-    }
-    return results
+            station.between_items()
+    station.close()
+    return station.results()
 
 
 def main() -> None:
@@ -504,6 +540,7 @@ def main() -> None:
         figures = results[key]
         print(f"{key:16} {figures['p50_ms']:8.2f} {figures['p95_ms']:8.2f} {figures['max_ms']:8.2f}")
     print(f"close tote (opens the next): {results['close_tote']}")
+    print(f"saves whose commit ran a WAL checkpoint: {results['save_with_checkpoint']}")
     print(f"statements: {results['statements']}")
     for name, ratio in results["ratios"].items():
         print(f"{name:30} {ratio:7.1f}x")
