@@ -155,8 +155,10 @@ def test_the_streamed_import_on_the_central_engines(engine_name: str, write_csv:
         db = Database(url)
         try:
             migrate.upgrade(db)
-            first = [product_row("A-1", "4006381333931"), product_row("B-1", "96385074"), product_row("C-1")]
-            assert import_catalog(db, write_csv("one.csv", CATALOG_HEADER, first)).inserted == 3
+            first = [product_row("A-1", "4006381333931"), product_row("B-1", "96385074"), product_row("C-1"),
+                     product_row("A-1", "036000291452")]  # a repeat: the empty-catalog path hands over to staging
+            report = import_catalog(db, write_csv("one.csv", CATALOG_HEADER, first), skip_bad=True)
+            assert report.inserted == 3 and [(e.row, e.column) for e in report.skipped] == [(5, "sku")]
             bad = [product_row("A-1", "96385074"), product_row("B-1", "4006381333931"), product_row("E-1", "1")]
             with pytest.raises(ImportRowError):  # a failed import leaves nothing behind, not even its table
                 import_catalog(db, write_csv("bad.csv", CATALOG_HEADER, bad))
@@ -172,6 +174,28 @@ def test_the_streamed_import_on_the_central_engines(engine_name: str, write_csv:
             assert rows["C-1"][1] == "PRODUCT C-1"
         finally:
             db.dispose()
+
+
+def test_first_import_into_an_empty_catalog_keeps_defaults_and_falls_back_on_a_repeat(
+    idb: Database, write_csv: WriteCsv
+) -> None:
+    header = ["sku", "description", "category", "unit_value", "hazmat"]
+    rows = [["A-1", "Mug", "general", "1.50", "yes"], ["B-1", "Cup", "general", "2", ""]]
+    assert import_catalog(idb, write_csv("a.csv", header, rows)).inserted == 2
+    with idb.unit_of_work() as uow:
+        a = uow.session.scalars(select(Product).where(Product.sku == "A-1")).one()
+        stored = (a.vendor, a.vendor_rtv, a.warranty_days, a.weight_g, a.gtin, a.hazmat)
+        assert stored == ("", False, 0, None, None, True)
+        assert a.unit_value_cents == 150 and a.updated_at is not None
+    other = Database(idb.url.replace(".db", "-2.db"))
+    migrate.upgrade(other)
+    try:
+        repeated = rows + [["A-1", "Mug again", "general", "1", "no"]]
+        report = import_catalog(other, write_csv("b.csv", header, repeated), skip_bad=True)
+        assert report.inserted == 2 and [(e.row, e.column) for e in report.skipped] == [(4, "sku")]
+        assert count(other, Product) == 2
+    finally:
+        other.dispose()
 
 
 def test_batches_cover_every_record() -> None:
