@@ -21,7 +21,7 @@ from app.sync.outbox import enable_outbox
 from tests.helpers import answer_all, product_where
 
 SCAN_TO_CARD_BUDGET = 9
-SAVE_BUDGET = 14
+SAVE_BUDGET = 13
 
 
 class Statements:
