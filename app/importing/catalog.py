@@ -37,7 +37,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 
 from app.db.models import Product, utcnow
 from app.db.uow import Database
@@ -131,19 +130,10 @@ def import_catalog(db: Database, path: Path, *, skip_bad: bool = False) -> Impor
     A bad row raises ImportRowError and nothing is written, unless skip_bad: then the good rows are written
     and the bad ones reported in `ImportReport.skipped`.
     """
-    with db.unit_of_work() as uow:
-        conn = uow.session.connection()
-        report = None
-        if conn.scalar(select(_PRODUCT.c.id).limit(1)) is None:
-            report = _into_empty_catalog(conn, path, skip_bad)
-        return report or _through_staging(conn, path, skip_bad)
-
-
-def _through_staging(conn: Connection, path: Path, skip_bad: bool) -> ImportReport:
-    with open_csv(path, CATALOG_FORMAT) as csv_file:
+    with open_csv(path, CATALOG_FORMAT) as csv_file, db.unit_of_work() as uow:
         records = csv_file.records()
         first = next(records, None)  # reads and checks the header before the staging table is made
-        staging = _Staging(conn, csv_file.name)
+        staging = _Staging(uow.session.connection(), csv_file.name)
         errors = RowErrors()
         parse = _FastRows(csv_file.columns)
         for batch in _batches(itertools.chain([first] if first is not None else [], records)):
@@ -153,68 +143,13 @@ def _through_staging(conn: Connection, path: Path, skip_bad: bool) -> ImportRepo
         skipped = errors.finish(skip_bad)
         inserted, updated, unchanged = staging.apply(_fields_of(csv_file.columns))
         staging.drop()
-        return csv_file.report(inserted, updated, unchanged, skipped)
-
-
-def _into_empty_catalog(conn: Connection, path: Path, skip_bad: bool) -> ImportReport | None:
-    """The first import: rows go straight into the empty product table, batch by batch. A SKU or GTIN twice in
-    the file trips a unique index: then None (nothing kept), and the file goes through the staging table,
-    which says which rows repeat which. No stored product can hold a GTIN, so that check has nothing to do."""
-    with open_csv(path, CATALOG_FORMAT) as csv_file:
-        records = csv_file.records()
-        first = next(records, None)
-        errors, parse, inserted = RowErrors(), _FastRows(csv_file.columns), 0
-        write = _DirectInsert(conn, _fields_of(csv_file.columns))
-        savepoint = conn.begin_nested()
-        try:
-            for batch in _batches(itertools.chain([first] if first is not None else [], records)):
-                inserted += write(_staged_rows(batch, csv_file, parse, errors))
-        except IntegrityError:
-            savepoint.rollback()
-            return None
-        savepoint.commit()
-        return csv_file.report(inserted, 0, 0, errors.finish(skip_bad))
-
-
-class _DirectInsert:
-    """Staged rows inserted as products, with the driver's executemany (values already checked)."""
-
-    def __init__(self, conn: Connection, fields: tuple[str, ...]) -> None:
-        self.conn = conn
-        compiled = insert(_PRODUCT).compile(dialect=conn.dialect, column_keys=list(_DIRECT))
-        self.sql, self.named = str(compiled), not compiled.positional
-        # The statement's own column order (the table's), taken from where each value sits in a staged row.
-        self.order = list(compiled.positiontup or []) if not self.named else list(_DIRECT)
-        where = {"sku": 1, "gtin": 2, **{name: 4 + i for i, name in enumerate(_STAGED_FIELDS)}}
-        assert self.order[-1] == "updated_at"
-        self.pick = operator.itemgetter(*(where[name] for name in self.order[:-1]))
-        # A column left out of the header gets the model's default, as an ORM insert would.
-        self.defaults: dict[int, Any] = {}
-        for index, name in enumerate(self.order):
-            default = _PRODUCT.c[name].default
-            if name in _STAGED_FIELDS and name not in fields and default is not None:
-                self.defaults[index] = getattr(default, "arg", None)
-        process = _PRODUCT.c.updated_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        now = utcnow()
-        self.stamp = process(now) if process is not None else now
-
-    def __call__(self, staged: list[Staged]) -> int:
-        rows = [(*values, self.stamp) for values in map(self.pick, staged)]
-        if self.defaults:
-            rows = [tuple(self.defaults.get(i, value) if i in self.defaults else value for i, value in enumerate(row))
-                    for row in rows]
-        if rows:
-            self.conn.exec_driver_sql(self.sql, [dict(zip(self.order, row, strict=True)) for row in rows]
-                                      if self.named else rows)
-        return len(rows)
+    return csv_file.report(inserted, updated, unchanged, skipped)
 
 
 Record = tuple[int, list[str]] | ImportRowError
 # A staged row: row number, sku, gtin, the gtin as written in the file, then the _FIELDS but gtin.
 Staged = tuple[Any, ...]
 _STAGED_FIELDS = tuple(name for name in _FIELDS if name != "gtin")
-# Product columns as the empty-catalog path inserts them: a staged row without its row number and gtin_raw.
-_DIRECT = ("sku", "gtin", *_STAGED_FIELDS, "updated_at")
 
 
 def _fields_of(columns: Sequence[str]) -> tuple[str, ...]:

@@ -156,7 +156,7 @@ def test_the_streamed_import_on_the_central_engines(engine_name: str, write_csv:
         try:
             migrate.upgrade(db)
             first = [product_row("A-1", "4006381333931"), product_row("B-1", "96385074"), product_row("C-1"),
-                     product_row("A-1", "036000291452")]  # a repeat: the empty-catalog path hands over to staging
+                     product_row("A-1", "036000291452")]  # a repeat in the first import
             report = import_catalog(db, write_csv("one.csv", CATALOG_HEADER, first), skip_bad=True)
             assert report.inserted == 3 and [(e.row, e.column) for e in report.skipped] == [(5, "sku")]
             bad = [product_row("A-1", "96385074"), product_row("B-1", "4006381333931"), product_row("E-1", "1")]
@@ -176,7 +176,7 @@ def test_the_streamed_import_on_the_central_engines(engine_name: str, write_csv:
             db.dispose()
 
 
-def test_first_import_into_an_empty_catalog_keeps_defaults_and_falls_back_on_a_repeat(
+def test_first_import_keeps_the_defaults_of_left_out_columns_and_refuses_a_repeat(
     idb: Database, write_csv: WriteCsv
 ) -> None:
     header = ["sku", "description", "category", "unit_value", "hazmat"]
