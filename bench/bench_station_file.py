@@ -418,7 +418,7 @@ class Station:
     start_intake, the database part of it), save (finalize + its tote, what the station calls), then what
     the worker does next (confirm the tote, close it at 40 items: timed apart) and the print loop, untimed."""
 
-    def __init__(self, path: Path, profile: Any = None, checkpoint_aside: bool = False) -> None:
+    def __init__(self, path: Path, profile: Any = None, checkpoint_aside: bool = False, cache_mb: int = 0) -> None:
         from sqlalchemy import event
 
         from app.db.uow import Database
@@ -430,6 +430,9 @@ class Station:
         self.db = Database(f"sqlite:///{path}")
         if checkpoint_aside:  # an experiment: WAL checkpoints between items (as a background thread would do)
             event.listen(self.db.engine, "connect", lambda conn, _record: conn.execute("PRAGMA wal_autocheckpoint=0"))
+        if cache_mb:  # an experiment: SQLite's page cache per connection (its default is 2 MB)
+            event.listen(self.db.engine, "connect",
+                         lambda conn, _record: conn.execute(f"PRAGMA cache_size=-{cache_mb * 1024}"))
         enable_outbox(self.db)
         self.desk = Desk(self.db, StationContext(STATION, _configuration()))
         self.printer, self.floors = _StubbedPrinter(self.db, self.desk.ctx), Floors(path)
@@ -502,8 +505,9 @@ def _few(samples: list[float]) -> dict[str, float]:
             "max_ms": max(samples, default=0.0)}
 
 
-def run(path: Path, products: int, samples: int, profile: Any = None, checkpoint_aside: bool = False) -> dict[str, Any]:
-    station = Station(path, profile, checkpoint_aside)
+def run(path: Path, products: int, samples: int, profile: Any = None, checkpoint_aside: bool = False,
+        cache_mb: int = 0) -> dict[str, Any]:
+    station = Station(path, profile, checkpoint_aside, cache_mb)
     rng = random.Random(11)
     demo = _plain_gtins(station.db)
     for n in range(samples + 10):  # 10 warm-up items
@@ -525,6 +529,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the saves (slower: not for figures)")
     parser.add_argument("--checkpoint-aside", action="store_true",
                         help="no WAL checkpoint inside a commit: one every 20 items between them instead")
+    parser.add_argument("--cache-mb", type=int, default=0, help="SQLite page cache per connection (default 2 MB)")
     args = parser.parse_args()
     t = time.perf_counter()
     path = build_station_file(args.items, args.products, args.day_items)
@@ -533,8 +538,8 @@ def main() -> None:
     if args.build_only:
         return
     profile = cProfile.Profile() if args.profile else None
-    results = run(path, args.products, args.samples, profile, args.checkpoint_aside)
-    results["checkpoint_aside"] = args.checkpoint_aside
+    results = run(path, args.products, args.samples, profile, args.checkpoint_aside, args.cache_mb)
+    results["checkpoint_aside"], results["cache_mb"] = args.checkpoint_aside, args.cache_mb
     if profile is not None:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     results["file"] = mix
