@@ -18,7 +18,7 @@ _GTIN_SHAPE = re.compile(r"[0-9]{8}|[0-9]{12,14}")
 # The relabel: LP-<station>-<7 digits>, e.g. LP-D01-0000042 (station ids are 2-6 capitals or digits).
 LPN_PATTERN = re.compile(r"^LP-[A-Z0-9]{2,6}-\d{7}$")
 # Agreed with printing (issue 4): one tote per disposition per station, e.g. TOTE-D01-00042.
-TOTE_PATTERN = re.compile(r"^TOTE-[A-Z0-9]{2,6}-\d{5}$")
+TOTE_PATTERN = re.compile(r"^TOTE-[A-Z0-9]{2,6}-\d{5,7}$")  # numbers go on past 99,999 (5 to 7 digits)
 
 
 class GtinError(ValueError):
@@ -91,5 +91,5 @@ def canonical_tote(text: str) -> str | None:
 
 
 def is_tote_code(text: str) -> bool:
-    """TOTE-<station>-<5 digits>, the format agreed with the scanner work (classify: ScanKind.TOTE)."""
+    """TOTE-<station>-<5 to 7 digits>, the format agreed with the scanner work (classify: ScanKind.TOTE)."""
     return canonical_tote(text) is not None

@@ -97,6 +97,8 @@ def test_lpn_and_tote_formats_are_recognised_back() -> None:
     assert tote_code("D01", 42) == "TOTE-D01-00042" and TOTE_PATTERN.match(tote_code("ZZ", 1))
     assert is_tote_code("TOTE-D01-00042") and is_tote_code(" tote-d01-00042 ")
     assert not is_tote_code("TOTE-D01-42") and not is_tote_code("LP-D01-0000042")
+    assert is_tote_code(tote_code("D01", 100_000)) and is_tote_code("TOTE-D01-1234567")  # past 99,999 totes
+    assert not is_tote_code("TOTE-D01-12345678")
 
 
 @given(st.sampled_from(["D01", "ABC123", "Z9"]), st.integers(1, 99_999), st.booleans())
