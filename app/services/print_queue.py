@@ -250,6 +250,9 @@ def settle_unsure(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, 
 
 def retry_now(uow: UnitOfWork, ctx: StationContext, job_id: uuid.UUID) -> None:
     job = _job(uow, job_id)
+    if job.status == JobStatus.UNSURE:
+        raise InvalidState("The app is not sure this one printed: look at the printer, then choose 'It printed' "
+                           "or 'Print again'.")
     if job.status in JOB_WAITING:
         job.next_attempt_at = ctx.clock.now()
 

@@ -218,3 +218,13 @@ def test_only_an_unsure_job_takes_the_printer_check(desk, worker, queue, supervi
     job = jobs(desk.db)[0]
     with pytest.raises(InvalidState, match="only a job the app is unsure about"):
         desk.settle_unsure_job(supervisor, job.id, printed=True)
+
+
+def test_retry_now_on_an_unsure_job_asks_to_look_at_the_printer(desk, worker, queue):
+    finish_item(desk, worker)
+    with pytest.raises(DiedMidSend):
+        queue.process_batch(die_after_sending([]))
+    queue.recover()
+    unsure = next(j for j in jobs(desk.db, items_only=False) if j.status == "unsure")
+    with pytest.raises(InvalidState, match="look at the printer"):
+        desk.retry_job_now(unsure.id)
