@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, case, cast, func, select, text
 
 from app.config import Settings, parse_shift_starts
-from app.db.models import AuditEvent, Container, Operator, Product, ReturnItem
+from app.db.models import AuditEvent, Container, Operator, Product, ReturnItem, as_utc
 from app.db.uow import UnitOfWork
 from app.domain.conditions import format_money
 from app.domain.exceptions import cause_label
@@ -25,7 +25,7 @@ from app.domain.vocab import DISPOSITION_LABELS, GRADE_LABELS, GRADE_ORDER, Disp
 from app.review.periods import review_period
 from app.review.recovery import RecoveryRates, load_recovery_rates
 from app.review.search import ItemFilter, open_exception_where
-from app.review.stations import FleetPolicy, StationHealth, fleet_health
+from app.review.stations import FleetPolicy, StationHealth, duration, fleet_health
 from app.review.stations import summary as stations_summary
 from app.sync.runner import SyncStatus
 
@@ -238,7 +238,7 @@ def _today_groups(uow: UnitOfWork, now: datetime, day_start: datetime, shift_sta
              # by the output name: the hour expression has bound values, which PostgreSQL would not match
              .group_by(ReturnItem.station_id, ReturnItem.operator_id, text("hour_bucket")))
     return [_Group(s, int(o), datetime.strptime(str(h)[:13], "%Y-%m-%d %H").replace(tzinfo=UTC), int(n),
-                   int(sh or 0), int(lh or 0), _aware(newest))
+                   int(sh or 0), int(lh or 0), as_utc(newest))
             for s, o, h, n, sh, lh, newest in uow.session.execute(query)]
 
 
@@ -313,7 +313,7 @@ def _oldest_quarantined(uow: UnitOfWork, station: str | None) -> tuple[datetime 
              .where(*open_exception_where(station), ReturnItem.disposition == QUARANTINE)
              .order_by(ReturnItem.finalized_at).limit(1))
     row = uow.session.execute(query).first()
-    return (None, None) if row is None else (_aware(row[0]), row[1])
+    return (None, None) if row is None else (as_utc(row[0]), row[1])
 
 
 def _audit_counts(uow: UnitOfWork, day_start: datetime, station: str | None) -> dict[str, int]:
@@ -352,18 +352,8 @@ def _tote_stations(uow: UnitOfWork) -> set[str]:
 
 
 def _newest_item(uow: UnitOfWork, station_id: str) -> datetime | None:
-    return _aware(uow.session.scalar(select(func.max(ReturnItem.finalized_at))
+    return as_utc(uow.session.scalar(select(func.max(ReturnItem.finalized_at))
                                      .where(ReturnItem.station_id == station_id)))
-
-
-def _aware(value: Any) -> datetime | None:
-    """Aggregates bypass the column type: SQLite returns text, MariaDB naive datetimes (both UTC)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # --- JSON ------------------------------------------------------------------------------------------------
@@ -500,14 +490,3 @@ def _stations_tile(b: BoardFigures) -> Tile:
                 "site's fleet_offline_min, an old version (below min_version, or behind the newest station), "
                 "its last sync error, and queues (changes to send, print jobs) stuck past fleet_stuck_min. "
                 "`returns-desk stations` lists them all.", None)
-
-
-def duration(seconds: int) -> str:
-    """'45 s', '12 min', '3 h 20 min', '2 d 4 h'."""
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min"
-    if seconds < 86400:
-        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
-    return f"{seconds // 86400} d {seconds % 86400 // 3600} h"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, inspect, select
 
 from app.config import Settings
-from app.db.models import StationReport
+from app.db.models import StationReport, as_utc
 from app.sync.fleet import older_than, version_key
 
 REPORT: Table = StationReport.__table__  # type: ignore[assignment]
@@ -66,7 +66,7 @@ def fleet_health(conn: Connection, policy: FleetPolicy, now: datetime | None = N
 
 
 def _health(row: Any, policy: FleetPolicy, now: datetime, newest: str) -> StationHealth:
-    seen = _aware(row.last_seen) or now
+    seen = as_utc(row.last_seen) or now
     return StationHealth(row.station_id, row.host, row.version, row.build, seen, row.outbox_depth,
                          row.print_queue_depth, row.set_aside, row.last_error,
                          _problems(row, seen, policy, now, newest))
@@ -83,8 +83,8 @@ def _problems(row: Any, seen: datetime, policy: FleetPolicy, now: datetime, newe
         problems.append(f"runs an older version ({row.version}) than the newest station ({newest})")
     if row.last_error:
         problems.append(f"sync error: {_first_sentence(row.last_error)}")
-    problems += _stuck(row.outbox_depth, _aware(row.oldest_outbox_at), "change(s) to send", policy, now)
-    problems += _stuck(row.print_queue_depth, _aware(row.oldest_print_at), "print job(s)", policy, now)
+    problems += _stuck(row.outbox_depth, as_utc(row.oldest_outbox_at), "change(s) to send", policy, now)
+    problems += _stuck(row.print_queue_depth, as_utc(row.oldest_print_at), "print job(s)", policy, now)
     if row.set_aside:
         problems.append(f"{row.set_aside} change(s) refused by the central database, set aside for IT")
     return problems
@@ -114,12 +114,6 @@ def _first_sentence(text: str) -> str:
 
 def _ago(now: datetime, at: datetime) -> int:
     return max(0, int((now - at).total_seconds()))
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def duration(seconds: int) -> str:

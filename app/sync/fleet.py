@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from app.db import migrate
-from app.db.models import OutboxEntry, PrintJob, SiteInfo, StationReport
+from app.db.models import OutboxEntry, PrintJob, SiteInfo, StationReport, as_utc
 from app.db.uow import Database
 from app.domain.status import JobStatus
 from app.errors import CentralSchemaMismatch, CentralUnavailable, SyncRefused
@@ -194,14 +194,7 @@ def local_figures(conn: Connection) -> LocalFigures:
     aside = conn.execute(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.set_aside_at.is_not(None)))
     jobs = conn.execute(select(func.count(), func.min(PRINT_JOB.c.created_at))
                         .where(PRINT_JOB.c.status.in_(OPEN_JOBS))).one()
-    return LocalFigures(int(outbox[0]), _aware(outbox[1]), int(aside.scalar_one()), int(jobs[0]), _aware(jobs[1]))
-
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    if value is None:
-        return None
-    at = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    return LocalFigures(int(outbox[0]), as_utc(outbox[1]), int(aside.scalar_one()), int(jobs[0]), as_utc(jobs[1]))
 
 
 def report_round(local: Database, central: Database, station_id: str, error: BaseException | None = None,
@@ -256,4 +249,4 @@ def claim_again(local: Database, central: Database, station_id: str) -> Claimed:
             return Claimed(station_id, None, None)
         conn.execute(update(REPORT).where(REPORT.c.station_id == station_id)
                      .values(instance_key=key, claimed_at=now, host=_host()))
-    return Claimed(station_id, row.host, _aware(row.last_seen))
+    return Claimed(station_id, row.host, as_utc(row.last_seen))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.conditions import format_money
 from app.domain.exceptions import RESOLUTION_LABELS, Resolution
+from app.review.stations import duration
 from ui.row_table import RowTable
 from ui.widgets import FlowLayout, label
 
@@ -58,8 +59,9 @@ class ExceptionsTab(QWidget):
     def show_rows(self, rows: list[Any], now: datetime) -> None:
         self.caption.setText(f"{len(rows)} held for a person, oldest first." if rows
                              else "Nothing is held for a person. The queue is empty.")
-        self.table.fill(rows, lambda row: (_age(now, row.since), row.cause_label, row.lpn, row.description,
-                                           row.station_id, row.disposition or "—", format_money(row.unit_value_cents)),
+        self.table.fill(rows, lambda row: (duration(max(0, int((now - row.since).total_seconds()))), row.cause_label,
+                                           row.lpn, row.description, row.station_id, row.disposition or "—",
+                                           format_money(row.unit_value_cents)),
                         key=lambda row: row.item_id, tooltip=lambda row: row.recall_ref or row.cause_label)
         self._selection_changed()
 
@@ -91,12 +93,3 @@ class ExceptionsTab(QWidget):
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-
-
-def _age(now: datetime, since: datetime) -> str:
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h {minutes % 60:02d}"
-    return f"{minutes // (24 * 60)} days"
