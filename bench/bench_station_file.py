@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import json
 import pstats
 import random
 import re
 import sqlite3
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -404,13 +404,34 @@ class Floors:
         _remove(self.path)
 
 
-WAL_AUTOCHECKPOINT = 1000  # SQLite's default: a commit that leaves the WAL this long copies it into the file
+def _wal_waiting(path: Path) -> int:
+    from app.db.engine import wal_pages_waiting
+
+    return wal_pages_waiting(path)
 
 
-def _wal_frames(path: Path) -> int:
-    """Frames in the WAL now (mxFrame of the wal-index header in the -shm file, native byte order)."""
-    with open(str(path) + "-shm", "rb") as shm:
-        return int.from_bytes(shm.read(20)[16:20], sys.byteorder)
+class GcWatch:
+    """Python's collections during the timed saves: how many of each generation and the longest full pass."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.started = 0.0
+        self.counts = [0, 0, 0]
+        self.full_ms: list[float] = []
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if not self.on:
+            return
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        self.counts[info["generation"]] += 1
+        if info["generation"] == 2:
+            self.full_ms.append((time.perf_counter() - self.started) * 1000)
+
+    def results(self) -> dict[str, Any]:
+        return {"collections_by_generation": self.counts, "full_passes_ms": [round(t, 1) for t in self.full_ms]}
 
 
 class Station:
@@ -418,7 +439,8 @@ class Station:
     start_intake, the database part of it), save (finalize + its tote, what the station calls), then what
     the worker does next (confirm the tote, close it at 40 items: timed apart) and the print loop, untimed."""
 
-    def __init__(self, path: Path, profile: Any = None, checkpoint_aside: bool = False, cache_mb: int = 0) -> None:
+    def __init__(self, path: Path, profile: Any = None, checkpoint_aside: bool = False, cache_mb: int = 0,
+                 tune: bool = True) -> None:
         from sqlalchemy import event
 
         from app.db.uow import Database
@@ -445,6 +467,11 @@ class Station:
         self.counts: dict[str, list[int]] = {"scan": [], "save": []}
         self.closes: list[float] = []
         self.checkpointed: list[float] = []
+        if tune:  # what the station's window sets once start-up is done (ui/main.tune_runtime)
+            from app.gc_policy import tune_runtime
+
+            tune_runtime()
+        self.gc = GcWatch()
 
     def _timed(self, call: Callable[[], Any], profile: bool = False) -> tuple[Any, float, int]:
         self.statements.clear()
@@ -465,14 +492,17 @@ class Station:
         floor_commit, floor_lookup = self.floors.commit(), self.floors.lookup(gtin)
         item, scan_ms, scan_count = self._timed(lambda: desk.start_intake(operator, desk.classify(gtin)))
         item = answer_all(desk, item)
+        waiting = _wal_waiting(self.path)
+        self.gc.on = keep
         saved, save_ms, save_count = self._timed(lambda: desk.save_item(operator, item.id), profile=True)
+        self.gc.on = False
         if keep:
             for key, value in (("commit_floor", floor_commit), ("lookup_floor", floor_lookup), ("scan", scan_ms),
                                ("save", save_ms), ("save_cpu", self.last_cpu)):
                 self.times[key].append(value)
             self.counts["scan"].append(scan_count)
             self.counts["save"].append(save_count)
-            if _wal_frames(self.path) >= WAL_AUTOCHECKPOINT:  # its commit ran SQLite's automatic checkpoint
+            if _wal_waiting(self.path) < waiting:  # its commit ran SQLite's automatic checkpoint
                 self.checkpointed.append(save_ms)
         tote = desk.confirm_tote(operator, item.id, saved.tote.code)
         if tote.items >= TOTE_SIZE:  # closing opens the next tote: its number is found then
@@ -491,6 +521,7 @@ class Station:
         results: dict[str, Any] = {key: summary(values) for key, values in self.times.items()}
         results["close_tote"] = _few(self.closes)
         results["save_with_checkpoint"] = _few(self.checkpointed)
+        results["gc"] = self.gc.results()
         results["statements"] = {key: {"min": min(v), "max": max(v), "median": statistics.median(v)}
                                  for key, v in self.counts.items()}
         results["ratios"] = {
@@ -506,8 +537,8 @@ def _few(samples: list[float]) -> dict[str, float]:
 
 
 def run(path: Path, products: int, samples: int, profile: Any = None, checkpoint_aside: bool = False,
-        cache_mb: int = 0) -> dict[str, Any]:
-    station = Station(path, profile, checkpoint_aside, cache_mb)
+        cache_mb: int = 0, tune: bool = True) -> dict[str, Any]:
+    station = Station(path, profile, checkpoint_aside, cache_mb, tune)
     rng = random.Random(11)
     demo = _plain_gtins(station.db)
     for n in range(samples + 10):  # 10 warm-up items
@@ -530,6 +561,8 @@ def main() -> None:
     parser.add_argument("--checkpoint-aside", action="store_true",
                         help="no WAL checkpoint inside a commit: one every 20 items between them instead")
     parser.add_argument("--cache-mb", type=int, default=0, help="SQLite page cache per connection (default 2 MB)")
+    parser.add_argument("--no-tune", action="store_true",
+                        help="without the station's runtime settings (app/gc_policy.tune_runtime: gc.freeze ...)")
     args = parser.parse_args()
     t = time.perf_counter()
     path = build_station_file(args.items, args.products, args.day_items)
@@ -538,7 +571,7 @@ def main() -> None:
     if args.build_only:
         return
     profile = cProfile.Profile() if args.profile else None
-    results = run(path, args.products, args.samples, profile, args.checkpoint_aside, args.cache_mb)
+    results = run(path, args.products, args.samples, profile, args.checkpoint_aside, args.cache_mb, not args.no_tune)
     results["checkpoint_aside"], results["cache_mb"] = args.checkpoint_aside, args.cache_mb
     if profile is not None:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
@@ -550,6 +583,7 @@ def main() -> None:
     print(f"close tote (opens the next): {results['close_tote']}")
     print(f"saves whose commit ran a WAL checkpoint: {results['save_with_checkpoint']}")
     print(f"statements: {results['statements']}")
+    print(f"garbage collections during the saves: {results['gc']}")
     for name, ratio in results["ratios"].items():
         print(f"{name:30} {ratio:7.1f}x")
     (OUT / "station_file.json").write_text(json.dumps(results, indent=2))

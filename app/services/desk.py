@@ -127,7 +127,7 @@ class Desk:
         """Finalize, and say which tote the item goes into (the station shows both at once)."""
         with self.db.unit_of_work() as uow:
             item = fin.finalize(uow, self.ctx, operator, item_id)
-            return SavedItem(item, totes.tote_of_item(uow, self.ctx, item_id))
+            return SavedItem(item, fin.tote_of_finalized(uow, self.ctx, item_id))
 
     def void_item(self, operator: OperatorView, item_id: uuid.UUID, reason_code: str, note: str = "") -> ItemView:
         with self.db.unit_of_work() as uow:

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import identity
@@ -38,7 +39,7 @@ def preview_decision(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -
 
 
 def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_id: uuid.UUID) -> ItemView:
-    row = load_draft(uow, item_id)
+    row, product = load_draft_and_product(uow, item_id)
     if row.grade is None:  # a draft saved before decisions were kept on it: decide now, once
         settle_decision(uow, ctx, row)
     if row.grade is None:
@@ -46,29 +47,55 @@ def finalize(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_
     outcome = cl.outcome(template_of(ctx, row), row.answers)  # the checklist's reasons and flags, not the grade
     now = ctx.clock.now()
     _claim_draft(uow, row)
-    # Every read before the row changes, so the record is written (and put in the outbox) once, in the flush at
-    # the end, not once per autoflush (issue 12). The product stays referenced: the jobs and the view reuse it.
-    product = uow.session.get(Product, row.product_id) if row.product_id is not None else None
-    lpn = next_lpn(uow, ctx.station_id)
-    tote = totes.assign_tote(uow, ctx, row)
-    row.lpn = lpn
-    row.found_reasons = sorted(set(row.found_reasons) | set(outcome.reasons))
-    row.flags = sorted(set(row.flags) | set(outcome.flags))
-    row.exception_cause = held_for(ctx, row)
-    row.status = ItemStatus.FINAL
-    row.finalized_at = now
-    row.operator_id = operator.id
-    record_event(
-        uow, ctx, operator.id, "finalized", row.id, detail=row.lpn,
-        after={"lpn": row.lpn, "grade": row.grade, "disposition": row.disposition},
-    )
-    # Issue 4: the item's tote and its relabel + slip jobs commit with the record, so a crash loses none.
-    print_queue.enqueue_item_jobs(uow, ctx, operator, row, tote)
+    # Every read before the row changes, and no flush until the end (no_autoflush: the counter's change would
+    # be flushed by the tote's read), so the record and counter are written (and put in the outbox) once, in
+    # one flush at the end (issue 12). The product stays referenced: the jobs and the view reuse it.
+    with uow.session.no_autoflush:
+        lpn = next_lpn(uow, ctx.station_id)
+        tote = totes.assign_tote(uow, ctx, row)
+        row.lpn = lpn
+        row.found_reasons = sorted(set(row.found_reasons) | set(outcome.reasons))
+        row.flags = sorted(set(row.flags) | set(outcome.flags))
+        row.exception_cause = held_for(ctx, row)
+        row.status = ItemStatus.FINAL
+        row.finalized_at = now
+        row.operator_id = operator.id
+        record_event(
+            uow, ctx, operator.id, "finalized", row.id, detail=row.lpn,
+            after={"lpn": row.lpn, "grade": row.grade, "disposition": row.disposition},
+        )
+        # Issue 4: the item's tote and its relabel + slip jobs commit with the record, so a crash loses none.
+        print_queue.enqueue_item_jobs(uow, ctx, operator, row, tote)
     uow.session.flush()
     # The session holds its clean objects weakly: keep what the caller reads next (the view, the tote panel)
     # until the unit of work ends, so those reads come from memory, not from the database again.
     uow.session.info[FINALIZED] = (row, tote, product)
     return view_of(uow, row)
+
+
+def tote_of_finalized(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID) -> totes.ToteView | None:
+    """The tote panel after `finalize` in the same unit of work: the tote it read, with the item counted in, so
+    the save does not count the tote again (issue 12). Any other item: its tote as stored."""
+    row, tote, _product = uow.session.info.get(FINALIZED, (None, None, None))
+    counts = uow.session.info.get(totes.TOTE_COUNTS, {}).get(getattr(tote, "id", None))
+    if row is None or row.id != item_id or counts is None:
+        return totes.tote_of_item(uow, ctx, item_id)
+    items, confirmed = counts  # read before the item was final, and it is not confirmed yet
+    return totes.tote_view(uow, ctx, tote, (items + 1, confirmed))
+
+
+def load_draft_and_product(uow: UnitOfWork, item_id: uuid.UUID) -> tuple[ReturnItem, Product | None]:
+    """The draft and its product in one statement (one round trip less), unless the session has the draft."""
+    if Session.identity_key(ReturnItem, item_id) in uow.session.identity_map:
+        row = load_draft(uow, item_id)
+        return row, uow.session.get(Product, row.product_id) if row.product_id is not None else None
+    found = uow.session.execute(
+        select(ReturnItem, Product).outerjoin(Product, Product.id == ReturnItem.product_id)
+        .where(ReturnItem.id == item_id)
+    ).first()
+    kept = found  # the session holds objects weakly: keep both until load_draft has checked the row
+    row = load_draft(uow, item_id)
+    return row, kept[1] if kept is not None else None
 
 
 def held_for(ctx: StationContext, row: ReturnItem) -> str | None:

@@ -146,15 +146,17 @@ def _open_draft(
         status=ItemStatus.DRAFT,
         created_at=ctx.clock.now(),
     )
-    uow.session.add(row)
-    if rma_number:
-        _attach_rma(uow, ctx, row, product, find_rma(uow, rma_number))
-    if scan.serial:
-        _set_serial(uow, ctx, row, product, scan.serial)
-    refresh_flags(uow, ctx, row, product)
-    uow.session.flush()
-    record_event(uow, ctx, operator.id, "intake_started", row.id, detail=scan.value)
-    return changed(uow, ctx, row)
+    # No flush until the commit: the draft is written once, with its flags and decision (it was inserted, then
+    # updated twice by autoflushes: issue 12). Its reads (RMA, serial, recall) never needed the new row.
+    with uow.session.no_autoflush:
+        uow.session.add(row)
+        if rma_number:
+            _attach_rma(uow, ctx, row, product, find_rma(uow, rma_number))
+        if scan.serial:
+            _set_serial(uow, ctx, row, product, scan.serial)
+        refresh_flags(uow, ctx, row, product)
+        record_event(uow, ctx, operator.id, "intake_started", row.id, detail=scan.value)
+        return changed(uow, ctx, row)
 
 
 def attach_rma(uow: UnitOfWork, ctx: StationContext, item_id: uuid.UUID, rma_number: str) -> ItemView:
@@ -386,11 +388,11 @@ def regrade(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_i
         answers={}, answer_order=[], auto_answered=[], flags=[], found_reasons=[], status=ItemStatus.DRAFT,
         created_at=ctx.clock.now(),
     )
-    uow.session.add(row)
-    refresh_flags(uow, ctx, row, product)
-    uow.session.flush()
-    record_event(uow, ctx, operator.id, "regrade_started", row.id, detail=voided.lpn or "")
-    return changed(uow, ctx, row)
+    with uow.session.no_autoflush:  # written once, at the commit (as a new draft above)
+        uow.session.add(row)
+        refresh_flags(uow, ctx, row, product)
+        record_event(uow, ctx, operator.id, "regrade_started", row.id, detail=voided.lpn or "")
+        return changed(uow, ctx, row)
 
 
 def cancel_draft(uow: UnitOfWork, ctx: StationContext, operator: OperatorView, item_id: uuid.UUID) -> None:

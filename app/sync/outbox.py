@@ -31,7 +31,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from app.db.models import AuditEvent, Container, OutboxEntry, PrintJob, ReturnItem
 from app.db.uow import Database
-from app.domain.status import PUSHED_ITEM_STATUSES
+from app.domain.status import PUSHED_ITEM_STATUSES, ItemStatus
 from app.errors import InvalidState
 from app.sync.codec import to_json
 
@@ -211,8 +211,7 @@ def entry_for(session: Session, obj: object) -> dict[str, Any] | None:
             return None
         payload = to_json(_table(ReturnItem), _values(obj))
         payload["container_code"] = _container_code(session, obj.container_id)
-        known = _written_in_transaction(session).get(("return_item", str(obj.id)))  # this transaction's base
-        payload["base_version"] = known[1] if known is not None else last_pushed_version(session, str(obj.id))
+        payload["base_version"] = _base_version(session, obj)
         return {"entity": "return_item", "entity_key": str(obj.id), "payload": payload}
     if isinstance(obj, PrintJob):
         payload = to_json(_table(PrintJob), _values(obj))
@@ -222,6 +221,18 @@ def entry_for(session: Session, obj: object) -> dict[str, Any] | None:
         payload = to_json(_table(Container), _values(obj), skip=frozenset({"id"}))
         return {"entity": "container", "entity_key": obj.code, "payload": payload}
     return None
+
+
+def _base_version(session: Session, item: ReturnItem) -> int | None:
+    """The version the central database has of the item before this change: this transaction's, if it wrote
+    the item already; none if the item was a draft until this flush (drafts are never pushed, and a record never
+    goes back to draft: issue 12, no read of the outbox on every finalize); else the last one in the outbox."""
+    known = _written_in_transaction(session).get(("return_item", str(item.id)))
+    if known is not None:
+        return known[1]
+    if ItemStatus.DRAFT in inspect(item).attrs.status.history.deleted:
+        return None
+    return last_pushed_version(session, str(item.id))
 
 
 def last_pushed_version(session: Session, item_key: str) -> int | None:
