@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.config import Settings, load_settings
-from app.doctor import add_doctor_parser
 from app.errors import ReturnsDeskError
-from app.review.cli_parsers import REVIEW_COMMANDS, add_review_parsers
-from app.version import version_line
 
 if TYPE_CHECKING:
     from app.db.uow import Database
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from app.doctor import add_doctor_parser
+    from app.review.cli_parsers import add_review_parsers
+    from app.version import version_line
+
     parser = argparse.ArgumentParser(prog="returns-desk", description="Returns grading station.",
                                      epilog=_where_things_are(), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=version_line())
@@ -104,7 +105,9 @@ def _target(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    # No arguments is the window's start: it skips building every subcommand's parser (cold start, issue 12).
+    args = build_parser().parse_args(words) if words else argparse.Namespace(command=None, db=None, station_id=None)
     if args.command == "doctor":  # loads the settings itself: bad settings are one of its findings
         from app.doctor import run_doctor
 
@@ -167,6 +170,8 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         from app.sync.cli_sync import run_sync
 
         return run_sync(args, settings)
+    from app.review.cli_parsers import REVIEW_COMMANDS
+
     if args.command in REVIEW_COMMANDS:
         return _run_review(args, settings)
     from app.db import migrate
@@ -208,6 +213,8 @@ def _rules(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run_review(args: argparse.Namespace, settings: Settings) -> int:
     import importlib
+
+    from app.review.cli_parsers import REVIEW_COMMANDS
 
     module, function = REVIEW_COMMANDS[args.command]
     run: Any = getattr(importlib.import_module(module), function)

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.db import migrate
@@ -20,9 +21,11 @@ from app.printing.setup import print_setup_from
 from app.services.context import Clock, StationContext, SystemClock
 from app.services.desk import Desk
 from app.services.finalize import heal_lpn_counter
-from app.services.print_loop import PrintQueue
 from app.sync.central import central_url
 from app.sync.modes import open_station_database, rules_folders
+
+if TYPE_CHECKING:
+    from app.services.print_loop import PrintQueue
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ class Station:
 
     def print_queue(self) -> PrintQueue:
         """The print loop's side of the queue, on the station's own database (so its progress syncs)."""
+        from app.services.print_loop import PrintQueue  # the renderers behind it load with the first print
+
         return PrintQueue(self.db, self.ctx)
 
     def central_database(self) -> Database | None:

@@ -13,6 +13,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app import __version__, crash
@@ -89,6 +91,7 @@ def _run_window(app: QCoreApplication, settings: Settings) -> int:
     window = MainWindow(desk, settings)
     raiser.window = window
     window.show_on_screen()  # full screen in kiosk mode, never larger than the screen
+    after_first_paint(window, start_warm_up)
     _tell_about_crashes(window)
     tune_runtime()
     code = app.exec()
@@ -104,6 +107,38 @@ def tune_runtime() -> None:
     # Background threads (sync, printing, serial) hand the interpreter back to the GUI thread within 1 ms
     # instead of 5 ms, so a busy sync push never makes the screen stutter.
     sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
+
+
+def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
+    """Call `then` from the event loop once `window` has painted for the first time (scan-ready, on screen)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, then)  # after this paint has finished
+                self.deleteLater()
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+
+
+def start_warm_up() -> None:
+    """What the first scan and the first print would otherwise import on the GUI thread, imported on a
+    background thread once the window is on screen: the GS1 parser (biip) and the label/slip renderers
+    (python-barcode, reportlab, bidi). A failure here is only logged: the same import runs again where used."""
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+
+
+def _warm_up() -> None:
+    try:
+        from app.scanning.classify import warm_up
+
+        warm_up()
+        import app.printing.render  # noqa: F401 - the print thread's renderers
+    except Exception:
+        log.exception("warm-up import failed")
 
 
 def exit_when_ready(app: QCoreApplication) -> None:

@@ -7,6 +7,10 @@ codes and the site's RMA and badge numbers are recognised in any letter case and
 Parsing of GTINs, UPC-E, GS1 element strings, `(01)…` text, SSCCs and GS1 Digital Link URIs is left to
 biip; check digits are validated. It never raises on any input: a scan it cannot use comes back as
 `unknown` with a message.
+
+biip (≈ 0.1-0.15 s to import, its GS1 prefix tables) is imported at the first scan that needs GS1 parsing,
+not with this module (which the window imports at start). `warm_up` imports it ahead of time, on a background
+thread once the window is shown, so that first scan is not slower.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-
-from biip.gs1_element_strings import GS1ElementString
+from typing import TYPE_CHECKING
 
 from app.domain.codes import LPN_PATTERN, TOTE_PATTERN, canonical, upc_e_gtin, valid_gtin
 from app.scanning.commands import command_of
-from app.scanning.gs1 import Gs1Unreadable, LostSeparator, evidently_gs1, read_gs1
 from app.scanning.layouts import LAYOUTS, unlayout
 from app.scanning.normalize import AIM_PATTERN, GS, plain_characters, visible
+
+if TYPE_CHECKING:
+    from biip.gs1_element_strings import GS1ElementString
 
 # A SKU as the catalog writes it: letters, digits and - _ . /, not only digits.
 SKU_PATTERN = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$")
@@ -113,11 +118,13 @@ def _product(raw: str, body: str, symbology: str | None) -> Scan | None:
         found = _plain_number(raw, body, symbology)
         if found is not None:
             return found
+    from app.scanning import gs1  # biip: loaded by warm_up after the first paint, else here at first use
+
     try:
-        elements = read_gs1(body, symbology)
-    except LostSeparator as exc:
+        elements = gs1.read_gs1(body, symbology)
+    except gs1.LostSeparator as exc:
         return _unknown(raw, body, Problem.GS_MISSING, str(exc), symbology)
-    except Gs1Unreadable as exc:
+    except gs1.Gs1Unreadable as exc:
         return _unknown(
             raw, body, Problem.BAD_GS1,
             f"This GS1 barcode could not be read: {exc}. Nothing was recorded. Type the code from the label or "
@@ -125,7 +132,7 @@ def _product(raw: str, body: str, symbology: str | None) -> Scan | None:
             symbology,
         )
     scan = _from_fields(raw, elements, symbology) if elements is not None else None
-    if scan is not None and (scan.kind is not ScanKind.GS1 or evidently_gs1(body, symbology)):
+    if scan is not None and (scan.kind is not ScanKind.GS1 or gs1.evidently_gs1(body, symbology)):
         return scan
     # Without an AIM id or GS, "10-ABC" or "21SN-77" reads as a lone lot or serial: a SKU is likelier.
     if SKU_PATTERN.match(body):
@@ -194,6 +201,13 @@ def _from_fields(raw: str, elements: list[GS1ElementString], symbology: str | No
         return Scan(raw, ScanKind.PRODUCT, gtin, **common)  # type: ignore[arg-type]
     value = sscc or "".join(f"({element.ai.ai}){element.value}" for element in elements)
     return Scan(raw, ScanKind.GS1, value, **common)  # type: ignore[arg-type]
+
+
+def warm_up() -> None:
+    """Import the GS1 parser and run one scan of each kind through it (a background thread, after the window
+    is shown): the first scan then costs what every other does."""
+    for sample in ("(01)09506000134352(17)261231(10)A1", "01095060001343521726123110A1", "9506000134352"):
+        classify_scan(sample, r"^RMA\d{6,}$", r"^B\d{4,}$")
 
 
 def _unknown(raw: str, value: str, problem: Problem, message: str, symbology: str | None) -> Scan:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from app.domain.rules_check import Configuration
-from app.printing.setup import PrintSetup, default_print_setup
+
+if TYPE_CHECKING:
+    from app.printing.setup import PrintSetup
 
 
 class Clock(Protocol):
@@ -30,6 +32,13 @@ class FixedClock:
         return self.at
 
 
+def _default_print_setup() -> PrintSetup:
+    # Imported here: every service imports this module, and a service's import never needs printing.
+    from app.printing.setup import default_print_setup
+
+    return default_print_setup()
+
+
 @dataclass
 class StationContext:
     station_id: str
@@ -39,4 +48,4 @@ class StationContext:
     clock: Clock = field(default_factory=SystemClock)
     local_today: Callable[[], date] = field(default=lambda: datetime.now().date())
     # Printers, label/slip stock and disposition routing (issue 4); default: save jobs as files.
-    printing: PrintSetup = field(default_factory=default_print_setup)
+    printing: PrintSetup = field(default_factory=_default_print_setup)

@@ -34,6 +34,28 @@ def test_station_printers_must_exist():
         print_setup("files=file:/tmp/x", "files", "files", label_size="3x2")
 
 
+def test_stock_settings_are_checked_at_start_and_built_like_the_layout():
+    """The setup checks the stock settings without the layout (start-up, issue 12); the names it accepts are the
+    layout's, every bad one refused with the layout's own words, and the stock it builds is the layout's."""
+    from app.printing import layout, setup
+
+    assert set(setup.LABEL_SIZE_NAMES) == set(layout.LABEL_SIZES)
+    assert set(setup.SLIP_FORMAT_NAMES) == set(layout.SLIP_SIZES)
+    assert set(setup.STOCK_DPIS) == set(layout.DPIS)
+    for size, dpi, fmt in (("3x2", 203, "4x6"), ("2x1", 600, "4x6"), ("2x1", 203, "A4")):
+        with pytest.raises(ConfigError) as by_setup:
+            print_setup("files=file:/tmp/x", "files", "files", label_size=size, label_dpi=dpi, slip_format=fmt)
+        with pytest.raises(ConfigError) as by_layout:
+            layout.label_stock(size, dpi)
+            layout.slip_stock(fmt, dpi)
+        assert str(by_setup.value) == str(by_layout.value)
+    built = print_setup("files=file:/tmp/x", "files", "files", label_size="4x6", label_dpi=300, slip_format="A6",
+                        zpl_unicode_font="E:TT0003M_.TTF")
+    assert built.label == layout.label_stock("4x6", 300, "E:TT0003M_.TTF")
+    assert built.slip == layout.slip_stock("A6", 300, "E:TT0003M_.TTF")
+    assert built.label is built.label  # built once
+
+
 def test_file_printer_writes_whole_files(tmp_path):
     FileTransport(parse_printer("f", f"zpl+file:{tmp_path}")).send(b"^XA^XZ", "label-LP-1")
     assert (tmp_path / "label-LP-1.zpl").read_bytes() == b"^XA^XZ"
