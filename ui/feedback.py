@@ -1,13 +1,15 @@
 """A colour flash and a sound on every scan: the worker knows without looking twice.
 
 The flash is a border painted by a small overlay on top of the screen, shown and hidden: restyling the screen
-itself would re-polish every widget on it (about 10 ms a flash, twice per scan).
+itself would re-polish every widget on it (about 10 ms a flash, twice per scan). The overlay is masked to the
+border band, so showing and hiding it repaints only that band (not every widget under a screen-sized
+overlay), and a widget under it that repaints while it shows does not make it paint again.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.theme import BAD, GOOD
@@ -29,23 +31,29 @@ class FlashBorder(QWidget):
 
     def flash(self, colour: str) -> None:
         self.colour = QColor(colour)
-        self.setGeometry(self._over.rect())
+        self._fit()
         self.raise_()
         self.show()
         self.update()
 
+    def _fit(self) -> None:
+        """Cover the parent; the mask (the band only) follows its size."""
+        rect = self._over.rect()
+        if rect == self.geometry():
+            return
+        self.setGeometry(rect)
+        whole = QRegion(self.rect())
+        self.setMask(whole.subtracted(QRegion(self.rect().adjusted(BORDER, BORDER, -BORDER, -BORDER))))
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Resize and self.isVisible():
-            self.setGeometry(self._over.rect())
+            self._fit()
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        # The band is the outer BORDER pixels (what a BORDER-wide pen drawn on the rect inset by half covers).
         painter = QPainter(self)
-        pen = QPen(self.colour, BORDER)
-        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        painter.setPen(pen)
-        half = BORDER // 2
-        painter.drawRect(self.rect().adjusted(half, half, -half, -half))
+        painter.fillRect(self.rect(), self.colour)  # clipped to the mask: the band
 
 
 class Feedback:

@@ -167,11 +167,14 @@ class Banner(QLabel):
         self.setObjectName("banner")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
+        self._colour = ""
         self.hide()
 
     def show_message(self, text: str, colour: str) -> None:
         self.setText(text)
-        self.setStyleSheet(f"background: {colour};")
+        if colour != self._colour:  # a style sheet re-polishes the banner: only when the colour changes
+            self._colour = colour
+            self.setStyleSheet(f"background: {colour};")
         self.show()
 
     def clear(self) -> None:
