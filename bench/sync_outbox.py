@@ -30,6 +30,7 @@ from app.db.uow import Database
 from app.domain.rules_check import load_configuration
 from app.sync.batch import AUDIT, CONTAINER, ITEM, JOB
 from app.sync.codec import is_binary
+from app.sync.outbox import new_change_id
 from app.sync.push import _columns_of, copy_json_rows
 from tests.integration.stations import grade, new_station, plain_gtins
 
@@ -108,7 +109,8 @@ def clones(sample: list[OutboxRow], copies: int) -> Iterator[OutboxRow]:
 
 
 def fill_outbox(local: Database, rows: list[OutboxRow]) -> None:
-    """Write the rows as the station's waiting outbox (raw sqlite3, in the formats SQLAlchemy stores)."""
+    """Write the rows as the station's waiting outbox (raw sqlite3, in the formats SQLAlchemy stores), with change
+    ids as the outbox writer makes them (time-ordered, app/sync/outbox.py new_change_id)."""
     created = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
     with local.engine.begin() as conn:
         raw = conn.connection.driver_connection
@@ -117,7 +119,7 @@ def fill_outbox(local: Database, rows: list[OutboxRow]) -> None:
         raw.executemany(
             "INSERT INTO outbox (change_id, entity, entity_key, payload, created_at, attempts) "
             "VALUES (?, ?, ?, ?, ?, 0)",
-            ((uuid.uuid4().hex, r.entity, r.key, r.payload, created) for r in rows))
+            ((new_change_id().hex, r.entity, r.key, r.payload, created) for r in rows))
 
 
 def station_file(path: Path) -> Database:

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Table
@@ -26,18 +25,29 @@ CONFLICT: Table = SyncConflict.__table__  # type: ignore[assignment]
 KNOWN_ENTITIES = ("container", "return_item", "print_job", "audit_event")
 
 
-@dataclass(frozen=True)
 class Change:
-    outbox_id: int
-    change_id: uuid.UUID
-    entity: str
-    key: str
-    payload_text: str  # JSON as stored: PostgreSQL parses it itself
+    """One outbox row on its way up. A plain class with slots: a 100k-item push builds 714k of them on the
+    local I/O thread, and a frozen dataclass's __init__ cost three times as much."""
 
-    @cached_property
+    __slots__ = ("_payload", "change_id", "entity", "key", "outbox_id", "payload_text")
+
+    def __init__(self, outbox_id: int, change_id: uuid.UUID, entity: str, key: str, payload_text: str) -> None:
+        self.outbox_id = outbox_id
+        self.change_id = change_id
+        self.entity = entity
+        self.key = key
+        self.payload_text = payload_text  # JSON as stored: PostgreSQL and MariaDB parse it themselves
+        self._payload: dict[str, Any] | None = None
+
+    @property
     def payload(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.payload_text)
-        return data
+        """Parsed on first use only (the set-based paths never need it for most rows)."""
+        if self._payload is None:
+            self._payload = json.loads(self.payload_text)
+        return self._payload
+
+    def __repr__(self) -> str:
+        return f"Change({self.outbox_id}, {self.entity} {self.key})"
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,11 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Table,
-    Text,
     any_,
     bindparam,
     func,
     insert,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -146,15 +144,15 @@ def next_batch(local: Database, batch_size: int, after_id: int = 0) -> list[Chan
     changes: list[Change] = []
     size = 0
     with local.engine.connect() as conn:
-        rows = conn.execute(
-            select(OUTBOX.c.id, OUTBOX.c.change_id, OUTBOX.c.entity, OUTBOX.c.entity_key,
-                   type_coerce(OUTBOX.c.payload, Text))
-            .where(OUTBOX.c.id > after_id, *UNSENT)
-            .order_by(OUTBOX.c.id)
-            .limit(batch_size)
-        )
+        # The station file's own driver (no SQLAlchemy row processing: 714k rows for 100k items); the change id is
+        # stored as SQLAlchemy's Uuid stores it on SQLite (32 hex digits).
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        rows = raw.execute(
+            "SELECT id, change_id, entity, entity_key, payload FROM outbox "
+            "WHERE id > ? AND sent_at IS NULL AND set_aside_at IS NULL ORDER BY id LIMIT ?", (after_id, batch_size))
         for r in rows:
-            changes.append(Change(r[0], r[1], r[2], r[3], r[4]))
+            changes.append(Change(r[0], uuid.UUID(hex=r[1]), r[2], r[3], r[4]))
             size += len(r[4])
             if size >= MAX_BATCH_BYTES:
                 break

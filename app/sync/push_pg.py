@@ -1,6 +1,7 @@
 """The PostgreSQL side of a push batch, done by the server: one COPY of the raw outbox payloads into a
-temporary stage (parsed once, as jsonb), then set-based SQL (jsonb_populate_record) for replays, conflicts,
-updates and inserts.
+temporary stage, then set-based SQL (json_populate_record) for replays, conflicts, updates and inserts.
+The stage holds `json`, not `jsonb`: each payload is read about once, and building jsonb on the way in cost
+more server CPU than parsing the text where it is read (0.97 + 0.62 s against 0.52 + 0.80 s for 143k rows).
 
 Same rules as the portable path in push.py (which MariaDB uses); the integration tests run both. Python only
 moves payload text: no per-column work, so a push costs about what a COPY of the same rows costs.
@@ -37,37 +38,38 @@ STAGE = "sync_stage"
 def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Change]) -> PushResult:
     refuse_unknown([c.entity for c in changes])
     _stage(conn, changes)
-    # Exactly once: a change id already applied is a replay; ON CONFLICT also covers two pushes at once.
-    fresh = set(conn.execute(text(
-        "INSERT INTO sync_applied (change_id, station_id, applied_at) "  # noqa: S608
-        f"SELECT change_id, :station, :now FROM {STAGE} ON CONFLICT (change_id) DO NOTHING "
-        "RETURNING change_id"), {"station": station_id, "now": datetime.now(UTC)}).scalars())
-    replays = [c.change_id for c in changes if c.change_id not in fresh]
-    if replays:
-        conn.execute(text(f"DELETE FROM {STAGE} WHERE change_id = ANY(:ids)"), {"ids": replays})  # noqa: S608
+    # Exactly once: a change id already applied is a replay; ON CONFLICT also covers two pushes at once. Only the
+    # replays come back (usually none) and leave the stage: no id per row travels back to Python.
+    replays = set(conn.execute(text(
+        "WITH applied AS (INSERT INTO sync_applied (change_id, station_id, applied_at) "  # noqa: S608
+        f"SELECT change_id, :station, :now FROM {STAGE} ON CONFLICT (change_id) DO NOTHING RETURNING change_id) "
+        f"DELETE FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM applied a WHERE a.change_id = s.change_id) "
+        "RETURNING s.change_id"), {"station": station_id, "now": datetime.now(UTC)}).scalars())
     q = conn.dialect.identifier_preparer.quote
     _upsert(conn, CONTAINER, "container", "code", q)
     columns = [c.name for c in ITEM.columns]
-    # New records (the usual case) go straight in; the ones that exist centrally are checked afterwards.
-    inserted = {str(i) for i in conn.execute(text(
-        f"WITH {_latest('return_item')} INSERT INTO return_item ({', '.join(q(c) for c in columns)}) "  # noqa: S608
+    # New records (the usual case) go straight in; the ones that exist centrally (their keys come back) are
+    # checked afterwards.
+    kept = set(conn.execute(text(
+        f"WITH {_latest('return_item')}, inserted AS (INSERT INTO return_item ({', '.join(q(c) for c in columns)}) "  # noqa: S608
         f"SELECT {', '.join(_expr(ITEM, c, q) for c in columns)} FROM latest l "
-        "CROSS JOIN LATERAL jsonb_populate_record(NULL::return_item, l.payload) x ON CONFLICT (id) DO NOTHING "
-        "RETURNING id")).scalars()}
-    existing = [c for c in changes if c.entity == "return_item" and c.change_id in fresh and c.key not in inserted]
+        "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x ON CONFLICT (id) DO NOTHING "
+        "RETURNING id) SELECT l.entity_key FROM latest l "
+        "WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.id = l.entity_key::uuid)")).scalars())
+    existing = [c for c in changes if c.entity == "return_item" and c.key in kept and c.change_id not in replays]
     conflicts, updated = _item_conflicts(conn, station_id, existing, ITEM)
     if updated:
         assignments = ", ".join(f"{q(c)} = {_expr(ITEM, c, q)}" for c in columns if c != "id")
         conn.execute(text(
             f"WITH {_latest('return_item')} UPDATE return_item r SET {assignments} FROM latest l "  # noqa: S608
-            "CROSS JOIN LATERAL jsonb_populate_record(NULL::return_item, l.payload) x "
+            "CROSS JOIN LATERAL json_populate_record(NULL::return_item, l.payload) x "
             "WHERE r.id = x.id AND l.entity_key = ANY(:keys)"), {"keys": updated})
     _upsert(conn, JOB, "print_job", "id", q)
     audit_columns = [c.name for c in AUDIT.columns if c.name != "id"]
     conn.execute(text(
         f"INSERT INTO audit_event ({', '.join(q(c) for c in audit_columns)}) "  # noqa: S608
         f"SELECT {', '.join(_expr(AUDIT, c, q) for c in audit_columns)} FROM {STAGE} l "
-        "CROSS JOIN LATERAL jsonb_populate_record(NULL::audit_event, l.payload) x "
+        "CROSS JOIN LATERAL json_populate_record(NULL::audit_event, l.payload) x "
         "WHERE l.entity = 'audit_event' ORDER BY l.seq"))
     return PushResult(sent=len(changes), replayed=len(replays), conflicts=conflicts)
 
@@ -75,7 +77,7 @@ def apply_batch_postgres(conn: Connection, station_id: str, changes: Sequence[Ch
 def _stage(conn: Connection, changes: Sequence[Change]) -> None:
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (seq int, change_id uuid, entity text, entity_key text, "
-        "payload jsonb) ON COMMIT DELETE ROWS")
+        "payload json) ON COMMIT DELETE ROWS")
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(
@@ -106,7 +108,7 @@ def _upsert(conn: Connection, table: Table, entity: str, key: str, q: Any) -> No
     conn.execute(text(
         f"WITH {_latest(entity)} INSERT INTO {q(table.name)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
         f"SELECT {', '.join(_expr(table, c, q) for c in columns)} FROM latest l "
-        f"CROSS JOIN LATERAL jsonb_populate_record(NULL::{q(table.name)}, l.payload) x "
+        f"CROSS JOIN LATERAL json_populate_record(NULL::{q(table.name)}, l.payload) x "
         f"ON CONFLICT ({q(key)}) DO UPDATE SET {updates}"))
 
 
