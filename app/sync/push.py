@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
+    event,
     func,
     insert,
     select,
@@ -163,7 +164,11 @@ def send_isolating(local: Database, central: Database, station_id: str, changes:
     """Apply the batch in one central transaction; if the central database refuses a row of it for good, halve
     it until that row is alone and set it aside (each half in its own transaction: exactly once still holds)."""
     try:
-        with plain_errors(central, waiting=lambda: count_waiting(local)), central.engine.begin() as conn:
+        with plain_errors(central, waiting=lambda: count_waiting(local)) as deadline, \
+                central.engine.begin() as conn:
+            # The round-trip bound is per statement (each one bounded in size), not for the whole batch: a slow
+            # server under a 100k backlog is not taken for one that stopped answering.
+            event.listen(conn, "before_cursor_execute", lambda *_: deadline.progress())
             return apply_batch(conn, station_id, changes)
     except ChangeRefused as exc:
         if len(changes) == 1:
