@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.db.engine import checkpoint_wal
 from app.db.uow import Database
 from app.errors import PrintError, PrinterUnavailable
+from app.gc_policy import collect_if_due
 from app.printing.render import render_job
 from app.printing.transports import transport_for
 from app.services import print_queue as queue
@@ -102,18 +103,19 @@ class PrintQueue:
         done = 0
         while done < limit and (count := self.process_batch(sender, min(20, limit - done))):
             done += count
-        self.checkpoint()
+        self.housekeeping()
         return done
 
-    def checkpoint(self) -> None:
-        """The station file's WAL checkpoint, here on the print thread between passes instead of inside a save's
-        commit (issue 12; app/db/engine.checkpoint_wal). The print thread runs a pass at every poll even with
-        nothing to print, so this bounds the WAL while the app runs; SQLite's own (rare) checkpoint bounds it
-        when the print thread does not run."""
+    def housekeeping(self) -> None:
+        """What must not happen inside a save, done here on the print thread between passes (issue 12): the
+        station file's WAL checkpoint (app/db/engine.checkpoint_wal) and Python's full garbage collection when
+        due (app/gc_policy.collect_if_due). The print thread runs a pass at every poll, even with nothing to
+        print, so this bounds the WAL while the app runs; SQLite's own (rare) checkpoint bounds it otherwise."""
         try:
             checkpoint_wal(self.db.engine)
         except (sqlite3.Error, SQLAlchemyError) as exc:  # the next pass tries again: printing must go on
             log.warning("WAL checkpoint skipped: %s", exc)
+        collect_if_due()
 
     def recover(self) -> int:
         with self.db.unit_of_work() as uow:
