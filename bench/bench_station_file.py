@@ -410,6 +410,18 @@ def _wal_waiting(path: Path) -> int:
     return wal_pages_waiting(path)
 
 
+SLOW_MS = 20.0
+
+
+def _read_bytes() -> int:
+    """What this process has read from the disk itself (not from the page cache), Linux only (else 0)."""
+    try:
+        with open("/proc/self/io") as io:
+            return next(int(line.split()[1]) for line in io if line.startswith("read_bytes:"))
+    except (OSError, StopIteration):
+        return 0
+
+
 class GcWatch:
     """Python's collections during the timed saves: how many of each generation and the longest full pass."""
 
@@ -462,7 +474,7 @@ class Station:
         self.statements: list[str] = []
         event.listen(self.db.engine, "before_cursor_execute", lambda *args: self.statements.append(args[2]))
         self.times: dict[str, list[float]] = {k: [] for k in ("commit_floor", "lookup_floor", "scan", "save",
-                                                              "save_cpu")}
+                                                              "save_cpu", "save_commit")}
         self.last_cpu = 0.0
         self.counts: dict[str, list[int]] = {"scan": [], "save": []}
         self.closes: list[float] = []
@@ -472,6 +484,13 @@ class Station:
 
             tune_runtime()
         self.gc = GcWatch()
+        # The commit's own time (SQLite's COMMIT: the WAL written and fsynced) in each save, to tell a slow disk
+        # from slow Python when a save is long.
+        self.commit_started = self.commit_ms = 0.0
+        event.listen(self.db.engine, "commit", lambda _conn: setattr(self, "commit_started", time.perf_counter()))
+        event.listen(self.db.sessions, "after_commit", lambda _session: setattr(
+            self, "commit_ms", (time.perf_counter() - self.commit_started) * 1000))
+        self.slow: list[dict[str, float]] = []  # the saves over 20 ms: wall, CPU, commit
 
     def _timed(self, call: Callable[[], Any], profile: bool = False) -> tuple[Any, float, int]:
         self.statements.clear()
@@ -492,16 +511,20 @@ class Station:
         floor_commit, floor_lookup = self.floors.commit(), self.floors.lookup(gtin)
         item, scan_ms, scan_count = self._timed(lambda: desk.start_intake(operator, desk.classify(gtin)))
         item = answer_all(desk, item)
-        waiting = _wal_waiting(self.path)
+        waiting, read_before = _wal_waiting(self.path), _read_bytes()
         self.gc.on = keep
         saved, save_ms, save_count = self._timed(lambda: desk.save_item(operator, item.id), profile=True)
         self.gc.on = False
+        read_kb = (_read_bytes() - read_before) // 1024
         if keep:
             for key, value in (("commit_floor", floor_commit), ("lookup_floor", floor_lookup), ("scan", scan_ms),
-                               ("save", save_ms), ("save_cpu", self.last_cpu)):
+                               ("save", save_ms), ("save_cpu", self.last_cpu), ("save_commit", self.commit_ms)):
                 self.times[key].append(value)
             self.counts["scan"].append(scan_count)
             self.counts["save"].append(save_count)
+            if save_ms > SLOW_MS:
+                self.slow.append({"wall_ms": round(save_ms, 1), "cpu_ms": round(self.last_cpu, 1),
+                                  "commit_ms": round(self.commit_ms, 1), "disk_read_kb": read_kb})
             if _wal_waiting(self.path) < waiting:  # its commit ran SQLite's automatic checkpoint
                 self.checkpointed.append(save_ms)
         tote = desk.confirm_tote(operator, item.id, saved.tote.code)
@@ -522,6 +545,7 @@ class Station:
         results["close_tote"] = _few(self.closes)
         results["save_with_checkpoint"] = _few(self.checkpointed)
         results["gc"] = self.gc.results()
+        results["saves_over_20_ms"] = self.slow
         results["statements"] = {key: {"min": min(v), "max": max(v), "median": statistics.median(v)}
                                  for key, v in self.counts.items()}
         results["ratios"] = {
@@ -577,13 +601,14 @@ def main() -> None:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     results["file"] = mix
     print(f"\n{'measure':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for key in ("commit_floor", "lookup_floor", "scan", "save", "save_cpu"):
+    for key in ("commit_floor", "lookup_floor", "scan", "save", "save_cpu", "save_commit"):
         figures = results[key]
         print(f"{key:16} {figures['p50_ms']:8.2f} {figures['p95_ms']:8.2f} {figures['max_ms']:8.2f}")
     print(f"close tote (opens the next): {results['close_tote']}")
     print(f"saves whose commit ran a WAL checkpoint: {results['save_with_checkpoint']}")
     print(f"statements: {results['statements']}")
     print(f"garbage collections during the saves: {results['gc']}")
+    print(f"saves over {SLOW_MS:.0f} ms: {results['saves_over_20_ms']}")
     for name, ratio in results["ratios"].items():
         print(f"{name:30} {ratio:7.1f}x")
     (OUT / "station_file.json").write_text(json.dumps(results, indent=2))
