@@ -18,8 +18,11 @@ from pathlib import Path
 from app.db.uow import Database
 
 ROOT = Path(__file__).resolve().parents[2]
-# 655 modules on 2026-12 (issue 12); room for a few new modules of our own, not for a new library.
-MODULE_BUDGET = 700
+# 653 modules on 2026-12 (issue 12, cold start part); room for a few new modules of our own, not for a library.
+# (biip still comes in through app.domain.codes, reportlab/python-barcode through app.services.print_loop →
+# app.printing.render; with those two imports made lazy the start path is ~525 modules: lower this then, and add
+# "biip", "reportlab", "barcode" and "app.printing.layout" below.)
+MODULE_BUDGET = 670
 # Imported later, on first use (or on the sync lane, off the GUI thread), never on the start path.
 NOT_AT_START = (
     "reportlab.graphics.renderPDF",  # scanner sheets (the setup wizard, `scanners sheet`)
@@ -31,6 +34,7 @@ NOT_AT_START = (
     "psycopg", "pymysql", "MySQLdb",  # central database drivers
     "alembic",  # migrations run only when the file is behind
     "app.cli_printing",  # the printing subcommands
+    "app.scanning.gs1",  # the GS1 parser: at the first GS1 scan, or warmed on a thread after the first paint
 )
 
 
@@ -54,14 +58,17 @@ def start_with_importtime(tmp_path: Path, url: str) -> subprocess.CompletedProce
            "RETURNS_DESK_EXIT_WHEN_READY": "1", "RETURNS_DESK_DB": url, "RETURNS_DESK_STATION_ID": "P01"}
     env.pop("RETURNS_DESK_CENTRAL_DB", None)
     code = "import sys; from app.cli import main; sys.exit(main([]))"
-    return subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120, check=False)
+    # One stream for both: what -X importtime lists before `ready` was imported before scan-ready (the warm-up
+    # thread's imports after the first paint come after it).
+    return subprocess.run([sys.executable, "-X", "importtime", "-c", code], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT, timeout=120, check=False)
 
 
 def test_the_start_path_imports_stay_within_the_budget(tmp_path: Path, empty_db: Database) -> None:
     done = start_with_importtime(tmp_path, empty_db.url)
-    assert done.returncode == 0 and done.stdout.startswith("ready "), done.stderr[-3000:]
-    modules = imported_modules(done.stderr)
+    before, ready, _after = done.stdout.partition("\nready ")
+    assert done.returncode == 0 and ready, done.stdout[-3000:]
+    modules = imported_modules(before)
     assert "ui.main_window" in modules and "sqlalchemy.orm" in modules  # it measured the real start path
     early = sorted(m for m in modules if any(m == bad or m.startswith(bad + ".") for bad in NOT_AT_START))
     assert not early, f"imported before the window is scan-ready (make them lazy): {early}"
