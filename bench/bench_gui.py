@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -96,12 +97,76 @@ def gaps_in(ticks: list[float], spans: list[tuple[float, float]], inside: bool) 
     return out
 
 
-def top_gaps(ticks: list[float], floor: list[tuple[float, float]], start: float) -> list[tuple[float, float]]:
-    """The five longest gaps outside the floor runs: (seconds after the driver started, ms)."""
-    spans = sorted(floor)
-    gaps = [(a - start, (b - a) * 1000) for a, b in zip(ticks, ticks[1:], strict=False)
-            if not any(s <= b and a <= e for s, e in spans)] if len(ticks) < 200_000 else []
-    return sorted(gaps, key=lambda g: -g[1])[:5]
+def gaps_during(ticks: list[float], floor: list[tuple[float, float]], lo: float, hi: float) -> list[float]:
+    """Gaps (ms) outside the floor runs and wholly between `lo` and `hi` (the grading, not start-up or drain)."""
+    return [(ticks[i + 1] - ticks[i]) * 1000 for i in _outside_indices(ticks, floor)
+            if lo <= ticks[i] and ticks[i + 1] <= hi]
+
+
+def _outside_indices(ticks: list[float], spans: list[tuple[float, float]]) -> list[int]:
+    out, j = [], 0
+    spans = sorted(spans)
+    for i in range(len(ticks) - 1):
+        a, b = ticks[i], ticks[i + 1]
+        while j < len(spans) and spans[j][1] < a:
+            j += 1
+        if not (j < len(spans) and spans[j][0] <= b):
+            out.append(i)
+    return out
+
+
+def top_gaps(ticks: list[float], cpus: list[float], floor: list[tuple[float, float]], start: float,
+             samples: list[tuple[float, str, str]], count: int = 8) -> list[dict[str, Any]]:
+    """The longest gaps outside the floor runs: when (s after the driver started), how long, how much of it the
+    GUI thread spent on its CPU (near the gap: it was busy; near 0: it waited, for the GIL or a core), and,
+    with --trace-gaps, where the other threads were seen during it."""
+    keep = _outside_indices(ticks, floor)
+    keep.sort(key=lambda i: ticks[i] - ticks[i + 1])
+    out = []
+    for i in keep[:count]:
+        a, b = ticks[i], ticks[i + 1]
+        seen = Counter(f"{name}: {where}" for t, name, where in samples if a <= t <= b)
+        out.append({"at_s": round(a - start, 3), "ms": round((b - a) * 1000, 1),
+                    "gui_cpu_ms": round((cpus[i + 1] - cpus[i]) * 1000, 1),
+                    "seen": [f"{n}× {what}" for what, n in seen.most_common(3)]})
+    return out
+
+
+class Sampler(threading.Thread):
+    """--trace-gaps: every 2 ms, where each other thread is (its innermost frame in this project, else its
+    innermost). It needs the interpreter itself, so it runs only when asked."""
+
+    def __init__(self, skip: set[int]) -> None:
+        super().__init__(daemon=True, name="gap-sampler")
+        self.skip = skip
+        self.samples: list[tuple[float, str, str]] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        self.skip.add(threading.get_ident())
+        while not self.stopped.wait(0.002):
+            now = time.perf_counter()
+            names = {t.ident: t.name for t in threading.enumerate()}
+            for ident, frame in sys._current_frames().items():
+                if ident not in self.skip and not waiting(frame):
+                    self.samples.append((now, names.get(ident, str(ident)), where(frame)))
+
+
+def waiting(frame: Any) -> bool:
+    """A thread parked (a pool worker on its queue, a wait, the driver's sleeps): not what held the GIL."""
+    code = frame.f_code
+    return code.co_name in {"_worker", "wait", "idle", "grade", "sign_in"} and (
+        code.co_filename.endswith(("thread.py", "threading.py", "bench_gui.py")))
+
+
+def where(frame: Any) -> str:
+    inner = frame
+    while frame is not None:
+        if str(ROOT) in frame.f_code.co_filename and "bench_gui" not in frame.f_code.co_filename:
+            break
+        frame = frame.f_back
+    frame = frame or inner
+    return f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} {frame.f_code.co_name}"
 
 
 def stall_figures(gaps: list[float]) -> dict[str, float]:
@@ -172,7 +237,11 @@ class Driver(threading.Thread):
         self.item_wall: list[float] = []
         self.rss: list[tuple[int, float]] = []
         self.error: BaseException | None = None
-        self.start_at = time.perf_counter()
+        self.start_at = self.graded_at = time.perf_counter()
+        # The GUI thread's CPU clock, read from here: its CPU while the window idles (heartbeat, timers).
+        self.gui_clock = time.pthread_getcpuclockid(threading.get_ident())
+        self.idle_gui_cpu = 0.0
+        self._operator: Any = None  # the floor's operator, signed in at the first floor item
 
     def key(self, key: Any, text: str = "") -> None:
         from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -202,14 +271,20 @@ class Driver(threading.Thread):
                 if (n + 1) % self.args.rss_every == 0:
                     self.rss.append((n + 1, rss_mb()))
                 if (n + 1) % 10 == 0:
-                    with self.marks.span(self.marks.idle):
-                        time.sleep(self.args.idle_ms / 1000)
+                    self.idle()
+            self.graded_at = time.perf_counter()
             self.on_graded()
             self.drained = drain(self.window.desk.db)
         except BaseException as exc:  # reported by main, after the window closes
             self.error = exc
         finally:
             self.on_done()
+
+    def idle(self) -> None:
+        cpu = time.clock_gettime(self.gui_clock)
+        with self.marks.span(self.marks.idle):
+            time.sleep(self.args.idle_ms / 1000)
+        self.idle_gui_cpu += time.clock_gettime(self.gui_clock) - cpu
 
     def sign_in(self) -> None:
         from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -249,7 +324,10 @@ class Driver(threading.Thread):
                 self.key(Qt.Key.Key_Return, "\r")
             else:
                 self.key(0, "1")
-            self.wait(lambda b=before: c.idle and c.state.item is not b and not c.wedge.decoder.text, "the next answer")
+            def answered(b: Any = before) -> bool:
+                return bool(c.idle and c.state.item is not b and not c.wedge.decoder.text)
+
+            self.wait(answered, "the next answer")
         self.wait(lambda: self.settled(Step.RESULT), "the result")
         time.sleep(self.args.think_ms / 1000)
         self.key(Qt.Key.Key_Return, "\r")
@@ -262,8 +340,7 @@ class Driver(threading.Thread):
         desk = self.floor_desk
         with self.marks.span(self.marks.floor):
             cpu = time.thread_time()
-            operator = desk.sign_in("B1001", "1111") if not hasattr(self, "_operator") else self._operator
-            self._operator = operator
+            operator = self._operator = self._operator or desk.sign_in("B1001", "1111")
             item = desk.start_intake(operator, desk.classify(gtin))
             desk.save_item(operator, answer_all(desk, item).id)
             self.floor_cpu.append((time.thread_time() - cpu) * 1000)
@@ -302,19 +379,28 @@ def run_window(settings: Any, floor_station: Any, args: argparse.Namespace) -> d
     window = MainWindow(station.desk, settings)
     window.show_on_screen()
     ticks: list[float] = []
+    cpus: list[float] = []  # the GUI thread's CPU at each tick: was a long gap spent working or waiting?
+
+    def tick() -> None:
+        ticks.append(time.perf_counter())
+        cpus.append(time.thread_time())
+
     heartbeat = QTimer()
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
-    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    heartbeat.timeout.connect(tick)
     heartbeat.start(HEARTBEAT_MS)
     quitter = Quitter()
     quitter.done.connect(app.quit)  # emitted on the driver's thread, delivered on the GUI thread
     driver = Driver(window, floor_station.desk, gtins_of(station.db, 20), args, on_done=quitter.done.emit)
+    sampler = Sampler({threading.get_ident()}) if args.trace_gaps else None
     # Under the driver's floor thread the window thread's CPU is read on the GUI thread itself.
     cpu: dict[str, float] = {}
 
     def begin() -> None:
         cpu["gui"], cpu["process"] = time.thread_time(), time.process_time()
         driver.start()
+        if sampler is not None:
+            sampler.start()
 
     def graded() -> None:  # on the GUI thread: its CPU over the grading, not the drain after it
         cpu["gui_end"], cpu["process_end"] = time.thread_time(), time.process_time()
@@ -333,6 +419,9 @@ def run_window(settings: Any, floor_station: Any, args: argparse.Namespace) -> d
     app.exec()
     if profile is not None:
         profile.disable()
+    if sampler is not None:
+        sampler.stopped.set()
+        sampler.join()
     gui_cpu, process_cpu = cpu["gui_end"] - cpu["gui"], cpu["process_end"] - cpu["process"]
     heartbeat.stop()
     window.sync.stop()
@@ -345,16 +434,26 @@ def run_window(settings: Any, floor_station: Any, args: argparse.Namespace) -> d
     if driver.error is not None:
         raise driver.error
     items = len(driver.item_wall)
+    idle_s = sum(b - a for a, b in driver.marks.idle)
+    # The window's own floor: what the GUI thread burns idle (the 5 ms heartbeat itself, the print and sync
+    # timers), per second, times the seconds the grading took.
+    idle_rate = driver.idle_gui_cpu / idle_s if idle_s else 0.0
     results.update({
         "items": items,
         "stalls_window": stall_figures(gaps_in(ticks, driver.marks.floor, inside=False)),
+        "stalls_grading": stall_figures(gaps_during(ticks, driver.marks.floor, driver.start_at, driver.graded_at)),
         "stalls_idle_floor": stall_figures(gaps_in(ticks, driver.marks.idle, inside=True)),
         "gui_cpu_ms_per_item": gui_cpu * 1000 / max(items, 1),
+        "idle_gui_cpu_ms_per_s": idle_rate * 1000,
+        "gui_cpu_ms_per_item_less_idle": (gui_cpu - idle_rate * (driver.graded_at - driver.start_at)) * 1000
+                                         / max(items, 1),
         "process_cpu_ms_per_item": (process_cpu * 1000 - sum(driver.floor_cpu)) / max(items, 1),
         "services_only_cpu_ms_per_item": statistics.mean(driver.floor_cpu) if driver.floor_cpu else 0.0,
         "item_wall_ms_p50": statistics.median(driver.item_wall) if driver.item_wall else 0.0,
+        "grading_wall_s": driver.graded_at - driver.start_at,
         "rss_mb": driver.rss,
-        "longest_gaps": top_gaps(ticks, driver.marks.floor, driver.start_at),
+        "longest_gaps": top_gaps(ticks, cpus, driver.marks.floor, driver.start_at,
+                                 sampler.samples if sampler is not None else []),
     })
     if profile is not None:
         stats = pstats.Stats(profile)
@@ -393,6 +492,8 @@ def main() -> None:
     parser.add_argument("--idle-ms", type=int, default=1000, help="idle pause after every 10th item (the floor)")
     parser.add_argument("--rss-every", type=int, default=100)
     parser.add_argument("--profile", action="store_true", help="cProfile the GUI thread; print the top functions")
+    parser.add_argument("--trace-gaps", action="store_true",
+                        help="sample the other threads every 2 ms and say where they were during the longest gaps")
     parser.add_argument("--out", type=Path, default=OUT / "gui.json")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))

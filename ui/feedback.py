@@ -9,7 +9,7 @@ overlay), and a widget under it that repaints while it shows does not make it pa
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QRegion
+from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QRegion, QShowEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.theme import BAD, GOOD
@@ -26,8 +26,13 @@ class FlashBorder(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.colour = QColor(GOOD)
+        # A screen that says when it is resized (the station screen's `resized`) needs no filter on its events;
+        # any other parent is watched while the border shows.
+        resized = getattr(parent, "resized", None)
+        self._watch = resized is None
+        if resized is not None:
+            resized.connect(self._follow)
         self.hide()
-        parent.installEventFilter(self)
 
     def flash(self, colour: str) -> None:
         self.colour = QColor(colour)
@@ -45,8 +50,21 @@ class FlashBorder(QWidget):
         whole = QRegion(self.rect())
         self.setMask(whole.subtracted(QRegion(self.rect().adjusted(BORDER, BORDER, -BORDER, -BORDER))))
 
+    def _follow(self) -> None:
+        if self.isVisible():
+            self._fit()
+
+    # A filter sees every event of the parent (each key, each paint) in Python: only while the border shows.
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if self._watch:
+            self._over.installEventFilter(self)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        if self._watch:
+            self._over.removeEventFilter(self)
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Resize and self.isVisible():
+        if event.type() == QEvent.Type.Resize:
             self._fit()
         return False
 

@@ -28,6 +28,7 @@ class StationPrinting(QObject):
         self.status_label.setContentsMargins(8, 0, 16, 0)
         self.worker.status_changed.connect(self._show_status)
         self.worker.pass_failed.connect(self._show_failure)
+        self._shown: tuple[str, str, bool] | None = None
         self.dialog: PrintQueueDialog | None = None
         self._station: StationController | None = None
 
@@ -49,14 +50,22 @@ class StationPrinting(QObject):
         return self.dialog
 
     def _show_status(self, status: QueueStatus) -> None:
-        self.status_label.setText(status.text if len(status.text) < 110 else status.text[:107] + "…")
-        self.status_label.setToolTip(status.last_error or "")
-        self.status_label.setStyleSheet(f"color: {BAD}; font-weight: 700;" if status.failing else "")
+        self._show(status.text if len(status.text) < 110 else status.text[:107] + "…", status.last_error or "",
+                   bool(status.failing))
 
     def _show_failure(self, text: str) -> None:
-        self.status_label.setText("Printing: cannot read the print queue; retrying")
-        self.status_label.setToolTip(text)
-        self.status_label.setStyleSheet(f"color: {BAD}; font-weight: 700;")
+        self._show("Printing: cannot read the print queue; retrying", text, True)
+
+    def _show(self, text: str, tooltip: str, failing: bool) -> None:
+        """Touch the label only when what it says changed: every print pass (each second) reports, and a style
+        sheet set again, even the same one, re-polishes the label and repaints the whole status bar."""
+        shown = (text, tooltip, failing)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.status_label.setText(text)
+        self.status_label.setToolTip(tooltip)
+        self.status_label.setStyleSheet(f"color: {BAD}; font-weight: 700;" if failing else "")
 
     def stop(self) -> None:
         self.worker.shutdown()

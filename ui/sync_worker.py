@@ -45,6 +45,7 @@ class StationSync(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._round)
         self._running = self._again = self._stopped = False
+        self._shown: tuple[str, str, str] | None = None  # text, tooltip, style sheet
         self.status_changed.connect(self.show_status)
         if settings.mode == "station":
             self.status_label.setText("Sync: starting…")
@@ -119,13 +120,15 @@ class StationSync(QObject):
     def show_status(self, status: SyncStatus) -> None:
         if status.last_error or status.set_aside:
             # The short line depends on the kind of error (recorded from its type); the tooltip has it in full.
-            self.status_label.setText(problem_line(status))
-            self.status_label.setToolTip(problem_details(status))
-            self.status_label.setStyleSheet(f"color: {WARN}; font-weight: bold;")
+            shown = (problem_line(status), problem_details(status), f"color: {WARN}; font-weight: bold;")
         else:
-            self.status_label.setText(status.describe())
-            self.status_label.setToolTip("Changes go to the central database in the background.")
-            self.status_label.setStyleSheet("")
+            shown = (status.describe(), "Changes go to the central database in the background.", "")
+        if shown == self._shown:  # a style sheet set again re-polishes the label and repaints the status bar
+            return
+        self._shown = shown
+        self.status_label.setText(shown[0])
+        self.status_label.setToolTip(shown[1])
+        self.status_label.setStyleSheet(shown[2])
 
     def stop(self) -> None:
         self._stopped = True

@@ -170,7 +170,9 @@ class WedgeInput(QObject):
     def _follow_focus(self, old: QWidget | None, new: QWidget | None) -> None:
         if old is not None and shiboken6.isValid(old):
             old.removeEventFilter(self)
-        if new is not None:
+        # The station screen's own keys come through `handle_key`: a filter there would see each of its
+        # events (paints, layout, timers) in Python for nothing.
+        if new is not None and new is not self._home:
             new.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override

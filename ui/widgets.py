@@ -70,10 +70,17 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
+        # Heights by width, until the items change: asked at every relayout of the screen around it.
+        self._heights: dict[int, int] = {}
         self.setContentsMargins(0, 0, 0, 0)
+
+    def invalidate(self) -> None:  # Qt calls it when an item's size hint may have changed (text, style)
+        self._heights.clear()
+        super().invalidate()
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
         self._items.append(item)
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -82,6 +89,7 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
+        self.invalidate()
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt override
@@ -91,7 +99,10 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return height
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt override
         super().setGeometry(rect)
@@ -143,12 +154,20 @@ class ElideText(QObject):
         if not isinstance(watched, QLabel):
             return False
         if event.type() == QEvent.Type.Paint:
+            if self._fits(watched):
+                return False  # the label paints itself, in C++: the same text at the same place, without Python
             self._paint(watched)
             return True
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             QToolTip.showText(event.globalPos(), self.full_tooltip(watched), watched)
             return True
         return False
+
+    @staticmethod
+    def _fits(target: QLabel) -> bool:
+        """Whole text fits, and the label draws it where `_paint` would (a framed label indents its text)."""
+        return (target.frameWidth() == 0
+                and target.fontMetrics().horizontalAdvance(target.text()) <= target.contentsRect().width())
 
     def _paint(self, target: QLabel) -> None:
         painter = QPainter(target)

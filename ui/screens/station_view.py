@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -47,6 +47,7 @@ class StationView(QFrame):
     """Receives every key while it is shown (children never take focus) and hands it to `key_pressed`."""
 
     key_pressed = Signal(object)  # QKeyEvent
+    resized = Signal()  # the flash border follows the screen's size (ui/feedback.py)
 
     def __init__(self) -> None:
         super().__init__()
@@ -102,6 +103,10 @@ class StationView(QFrame):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         self.key_pressed.emit(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def show_buffer(self, text: str) -> None:
         shown = text.replace("\x1d", "⟨GS⟩")
@@ -351,8 +356,12 @@ class _QuestionPart(QWidget):
 
     def show_question(self, progress: tuple[int, int], question: cl.Question) -> None:
         number, total = progress
+        # A progress bar repaints itself at once on a new value (inside this render); with updates off it is
+        # painted with the rest of the screen, once.
+        self.progress.setUpdatesEnabled(False)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(number - 1)
+        self.progress.setUpdatesEnabled(True)
         self.where.setText(f"Question {number} of {total}")
         self.text.setText(question.text)
         self.help.setText(question.help or "")
