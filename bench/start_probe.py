@@ -6,14 +6,18 @@ real start path (settings, database check, rules, main window), `empty` a bare P
 `first-scan` (issue 12): the first scan after a start, as the station meets it. The window is built and shown as
 ui/main.py does (with its after-first-paint warm-up, when the tree has one), a worker signs in DELAY_MS after the
 first paint, then a GTIN arrives as one scanner burst; printed: `first-scan <ms>`, from the burst's Enter to the
-item card on screen (the first question asked, the controller idle). Run from the repo root, per tree:
+item card on screen (the first question asked, the controller idle). Each run works on a copy of the SQLite
+file, so every run starts alike. Run from the repo root, per tree:
 `QT_QPA_PLATFORM=offscreen python -m bench.start_probe first-scan sqlite:////path/demo.db [DELAY_MS]`.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 DEMO_BADGE, DEMO_PIN = "B1001", "1111"
@@ -57,7 +61,10 @@ def first_scan(app: Any, db_url: str, delay_ms: int) -> None:
     from ui.main_window import MainWindow
     from ui.screens.station_controller import Step
 
-    settings = Settings(db=db_url, sound=False)
+    # A copy of the file each run: the scan leaves an item open, which the next sign-in would offer to resume.
+    copy = Path(tempfile.mkdtemp(prefix="first-scan-")) / "station.db"
+    shutil.copyfile(db_url.removeprefix("sqlite:///"), copy)
+    settings = Settings(db=f"sqlite:///{copy}", sound=False)
     desk = start.build_desk(settings)
     with desk.db.engine.connect() as conn:
         gtin = str(conn.execute(text("SELECT gtin FROM product WHERE serialized = 0 AND gtin IS NOT NULL "
