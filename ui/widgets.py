@@ -165,8 +165,9 @@ class ElideText(QObject):
 
     @staticmethod
     def _fits(target: QLabel) -> bool:
-        """Whole text fits, and the label draws it where `_paint` would (a framed label indents its text)."""
-        return (target.frameWidth() == 0
+        """Whole text fits, and the label draws it where `_paint` would (a framed label indents its text unless
+        its indent is set to 0)."""
+        return ((target.frameWidth() == 0 or target.indent() == 0)
                 and target.fontMetrics().horizontalAdvance(target.text()) <= target.contentsRect().width())
 
     def _paint(self, target: QLabel) -> None:

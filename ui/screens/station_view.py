@@ -94,6 +94,7 @@ class StationView(QFrame):
         # A long typed line shows its end ("…" in front) and never widens the window.
         self._elide_front = ElideText(self, Qt.TextElideMode.ElideLeft)
         self._elide_front.watch(self.scan_field)
+        self.scan_field.setIndent(0)  # its text where the elide filter draws it, so a line that fits paints in C++
         self.scan_field.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         root.addWidget(self.scan_field)
         self.keys_hint = label("", "hint")
