@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import re
 
-from biip import ParseError
-from biip.checksums import gs1_standard_check_digit
-from biip.upc import Upc
-
 _GTIN_SHAPE = re.compile(r"[0-9]{8}|[0-9]{12,14}")
 # The relabel: LP-<station>-<7 digits>, e.g. LP-D01-0000042 (station ids are 2-6 capitals or digits).
 LPN_PATTERN = re.compile(r"^LP-[A-Z0-9]{2,6}-\d{7}$")
@@ -48,6 +44,9 @@ def valid_gtin(value: str) -> str | None:
 
 def check_digit(payload: str) -> str:
     """The mod-10 check digit for a GTIN (or SSCC) without its last digit."""
+    # biip is imported where it is used: its package loads all of GS1's tables (~0.15 s), not needed to start.
+    from biip.checksums import gs1_standard_check_digit
+
     return str(gs1_standard_check_digit(payload))
 
 
@@ -58,6 +57,9 @@ def upc_e_gtin(digits: str) -> str | None:
     """
     if not (digits.isascii() and digits.isdigit() and len(digits) in (6, 7, 8)):
         return None
+    from biip import ParseError
+    from biip.upc import Upc
+
     try:
         return Upc.parse(digits).as_gtin_14()
     except ParseError:  # wrong check digit, or a number system other than 0 or 1

@@ -19,7 +19,6 @@ from app.db.engine import checkpoint_wal
 from app.db.uow import Database
 from app.errors import PrintError, PrinterUnavailable
 from app.gc_policy import collect_if_due
-from app.printing.render import render_job
 from app.printing.transports import transport_for
 from app.services import print_queue as queue
 from app.services.context import StationContext
@@ -43,6 +42,8 @@ class PrintQueue:
         transport_for(self.ctx.printing.printer(printer)).send(payload, name)
 
     def render(self, job: ClaimedJob) -> bytes:
+        from app.printing.render import render_job  # reportlab and python-barcode: not on the start path
+
         setup = self.ctx.printing
         return render_job(job.kind, job.payload, setup.printer(job.printer).format, setup.label, setup.slip)
 
@@ -131,5 +132,7 @@ class PrintQueue:
             payload = queue.latest_label_payload(uow, item_id)
         if payload is None:
             return None
+        from app.printing.render import render_job
+
         setup = self.ctx.printing
         return render_job("label", payload, "png", setup.label, setup.slip)
