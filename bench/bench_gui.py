@@ -371,13 +371,14 @@ def run_window(settings: Any, floor_station: Any, args: argparse.Namespace) -> d
     from PySide6.QtWidgets import QApplication
 
     from app.wiring import build_station
-    from ui.main import tune_runtime
+    from ui.main import after_first_paint, start_warm_up, tune_runtime
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     station = build_station(settings)
     window = MainWindow(station.desk, settings)
     window.show_on_screen()
+    after_first_paint(window, start_warm_up)  # as ui/main does: the GS1 parser and the renderers load on a thread
     ticks: list[float] = []
     cpus: list[float] = []  # the GUI thread's CPU at each tick: was a long gap spent working or waiting?
 
