@@ -33,8 +33,9 @@ import sys
 import tempfile
 import threading
 import time
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,7 @@ class Marks:
             spans.append((start, time.perf_counter()))
 
 
-def gaps_in(ticks: list[float], spans: list[tuple[float, float]], inside: bool) -> list[float]:
+def gaps_in(ticks: Sequence[float], spans: list[tuple[float, float]], inside: bool) -> list[float]:
     """Gaps (ms) between ticks whose interval is wholly inside (or touches none of) the spans."""
     out, j = [], 0
     for a, b in zip(ticks, ticks[1:], strict=False):
@@ -97,13 +98,13 @@ def gaps_in(ticks: list[float], spans: list[tuple[float, float]], inside: bool) 
     return out
 
 
-def gaps_during(ticks: list[float], floor: list[tuple[float, float]], lo: float, hi: float) -> list[float]:
+def gaps_during(ticks: Sequence[float], floor: list[tuple[float, float]], lo: float, hi: float) -> list[float]:
     """Gaps (ms) outside the floor runs and wholly between `lo` and `hi` (the grading, not start-up or drain)."""
     return [(ticks[i + 1] - ticks[i]) * 1000 for i in _outside_indices(ticks, floor)
             if lo <= ticks[i] and ticks[i + 1] <= hi]
 
 
-def _outside_indices(ticks: list[float], spans: list[tuple[float, float]]) -> list[int]:
+def _outside_indices(ticks: Sequence[float], spans: list[tuple[float, float]]) -> list[int]:
     out, j = [], 0
     spans = sorted(spans)
     for i in range(len(ticks) - 1):
@@ -115,7 +116,7 @@ def _outside_indices(ticks: list[float], spans: list[tuple[float, float]]) -> li
     return out
 
 
-def top_gaps(ticks: list[float], cpus: list[float], floor: list[tuple[float, float]], start: float,
+def top_gaps(ticks: Sequence[float], cpus: Sequence[float], floor: list[tuple[float, float]], start: float,
              samples: list[tuple[float, str, str]], count: int = 8) -> list[dict[str, Any]]:
     """The longest gaps outside the floor runs: when (s after the driver started), how long, how much of it the
     GUI thread spent on its CPU (near the gap: it was busy; near 0: it waited, for the GIL or a core), and,
@@ -236,6 +237,10 @@ class Driver(threading.Thread):
         self.floor_cpu: list[float] = []
         self.item_wall: list[float] = []
         self.rss: list[tuple[int, float]] = []
+        # The bench's own heartbeat record grows with the run (16 bytes a tick, ~40 MB over a 3,000-item shift):
+        # sampled beside the RSS so the station's own memory can be told from the bench's.
+        self.bench_mb: Callable[[], float] = lambda: 0.0
+        self.bench_rss: list[tuple[int, float]] = []
         self.error: BaseException | None = None
         self.start_at = self.graded_at = time.perf_counter()
         # The GUI thread's CPU clock, read from here: its CPU while the window idles (heartbeat, timers).
@@ -270,6 +275,7 @@ class Driver(threading.Thread):
                 self.floor_item(self.gtins[n % len(self.gtins)])
                 if (n + 1) % self.args.rss_every == 0:
                     self.rss.append((n + 1, rss_mb()))
+                    self.bench_rss.append((n + 1, round(self.bench_mb(), 1)))
                 if (n + 1) % 10 == 0:
                     self.idle()
             self.graded_at = time.perf_counter()
@@ -379,8 +385,8 @@ def run_window(settings: Any, floor_station: Any, args: argparse.Namespace) -> d
     window = MainWindow(station.desk, settings)
     window.show_on_screen()
     after_first_paint(window, start_warm_up)  # as ui/main does: the GS1 parser and the renderers load on a thread
-    ticks: list[float] = []
-    cpus: list[float] = []  # the GUI thread's CPU at each tick: was a long gap spent working or waiting?
+    ticks = array("d")  # 8 bytes a tick, not a float object's 32: a long shift's record stays small
+    cpus = array("d")  # the GUI thread's CPU at each tick: was a long gap spent working or waiting?
 
     def tick() -> None:
         ticks.append(time.perf_counter())
@@ -393,6 +399,7 @@ def run_window(settings: Any, floor_station: Any, args: argparse.Namespace) -> d
     quitter = Quitter()
     quitter.done.connect(app.quit)  # emitted on the driver's thread, delivered on the GUI thread
     driver = Driver(window, floor_station.desk, gtins_of(station.db, 20), args, on_done=quitter.done.emit)
+    driver.bench_mb = lambda: (ticks.itemsize * len(ticks) + cpus.itemsize * len(cpus)) / 2**20
     sampler = Sampler({threading.get_ident()}) if args.trace_gaps else None
     # Under the driver's floor thread the window thread's CPU is read on the GUI thread itself.
     cpu: dict[str, float] = {}
@@ -453,6 +460,7 @@ def run_window(settings: Any, floor_station: Any, args: argparse.Namespace) -> d
         "item_wall_ms_p50": statistics.median(driver.item_wall) if driver.item_wall else 0.0,
         "grading_wall_s": driver.graded_at - driver.start_at,
         "rss_mb": driver.rss,
+        "bench_heartbeat_mb": driver.bench_rss,  # of the RSS above, the bench's own tick record
         "longest_gaps": top_gaps(ticks, cpus, driver.marks.floor, driver.start_at,
                                  sampler.samples if sampler is not None else []),
     })
