@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 
 from app import __version__
+from bench.bench_startup import summary
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.3
@@ -51,13 +51,6 @@ def start_ms(cmd: list[str], env: dict[str, str]) -> float:
     if done.returncode != 0 or not lines:
         raise SystemExit(f"{cmd[0]} did not reach scan-ready (exit {done.returncode}):\n{done.stderr[-2000:]}")
     return (float(lines[-1].split()[1]) - t) * 1000
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {"n": len(values), "p50_ms": statistics.median(ordered),
-            "p95_ms": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
-            "min_ms": ordered[0], "max_ms": ordered[-1]}
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.datasets import CATEGORIES, OUT, gtin13
+from bench.datasets import OUT, gtin13, insert_products
 
 STATION = "D01"
 TOTE_SIZE = 40
@@ -328,13 +328,7 @@ def _add_catalog(path: Path, products: int) -> None:
     """The catalog pulled from the central database: `products` more products beside the demo ones."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
-    now = datetime(2026, 11, 1, tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    conn.executemany(
-        "INSERT INTO product (sku, gtin, description, category, unit_value_cents, vendor, vendor_rtv, "
-        "warranty_days, serialized, hazmat, data_bearing, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        ((f"BX-{n:08d}", "0" + gtin13(n), f"Bench product {n}", CATEGORIES[n % 4], 500 + n % 50000,
-          f"Vendor {n % 300}", n % 3 == 0, 365, False, False, False, now) for n in range(products)),
-    )
+    insert_products(conn, products)
     conn.commit()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

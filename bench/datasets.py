@@ -42,13 +42,7 @@ def bench_db(products: int, items: int) -> Path:
     conn = sqlite3.connect(tmp)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=OFF")
-    now = datetime(2026, 11, 1, tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    conn.executemany(
-        "INSERT INTO product (sku, gtin, description, category, unit_value_cents, vendor, vendor_rtv, "
-        "warranty_days, serialized, hazmat, data_bearing, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        ((f"BX-{n:08d}", "0" + gtin13(n), f"Bench product {n}", CATEGORIES[n % 4], 500 + n % 50000,
-          f"Vendor {n % 300}", n % 3 == 0, 365, False, False, False, now) for n in range(products)),
-    )
+    insert_products(conn, products)
     conn.commit()
     max_id = conn.execute("SELECT max(id) FROM product").fetchone()[0]
     conn.executemany(
@@ -63,6 +57,17 @@ def bench_db(products: int, items: int) -> Path:
     conn.close()
     tmp.rename(path)
     return path
+
+
+def insert_products(conn: sqlite3.Connection, products: int) -> None:
+    """`products` generated catalog products (SKU BX-…, a valid GTIN each), as a pull from central leaves them."""
+    now = datetime(2026, 11, 1, tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    conn.executemany(
+        "INSERT INTO product (sku, gtin, description, category, unit_value_cents, vendor, vendor_rtv, "
+        "warranty_days, serialized, hazmat, data_bearing, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        ((f"BX-{n:08d}", "0" + gtin13(n), f"Bench product {n}", CATEGORIES[n % 4], 500 + n % 50000,
+          f"Vendor {n % 300}", n % 3 == 0, 365, False, False, False, now) for n in range(products)),
+    )
 
 
 def _items(count: int, max_product: int) -> Iterator[tuple[object, ...]]:

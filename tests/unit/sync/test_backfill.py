@@ -3,16 +3,11 @@ tests/integration/test_sync_backfill.py): what a station made with the outbox of
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 
 from app.cli import main
-from app.db import migrate
 from app.db.models import ReturnItem
-from app.db.uow import Database
-from app.demo import load_demo_master_data
 from app.domain.status import ItemStatus
 from app.sync import outbox, state
 from app.sync.backfill import BACKFILLED_AT, backfill
@@ -26,15 +21,6 @@ from tests.backfill_scenarios import (
     standalone_station,
 )
 from tests.sync_compare import assert_central_equals_station
-
-
-@pytest.fixture
-def central(tmp_path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'central.db'}")
-    migrate.upgrade(db)
-    load_demo_master_data(db)
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

@@ -3,13 +3,8 @@ tests/integration/test_fleet_central.py), and its pure parts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from app.db import migrate
-from app.db.uow import Database
-from app.demo import load_demo_master_data
 from app.sync.fleet import older_than, running_version, version_key
 from tests import fleet_scenarios as scenarios
 
@@ -17,15 +12,6 @@ SCENARIOS = [scenarios.every_round_reports, scenarios.a_second_station_with_the_
              scenarios.the_same_file_is_the_same_station, scenarios.an_old_station_says_it_must_be_upgraded,
              scenarios.an_unknown_central_schema_is_refused_naming_the_version,
              scenarios.the_view_says_what_is_wrong]
-
-
-@pytest.fixture
-def central(tmp_path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'central.db'}")
-    migrate.upgrade(db)
-    load_demo_master_data(db)
-    yield db
-    db.dispose()
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
